@@ -1,0 +1,246 @@
+/* plat: the only layer that knows the operating system.
+ *
+ * Everything above (md/, wire/, core/, front/, ctl/, cmd/) calls these
+ * functions and never an OS API directly; plat/posix/ and plat/win32/
+ * implement them. Errors are negative errno-style codes (-ENOENT, -EIO, ...)
+ * on both targets; Win32 errors are mapped in plat/win32/.
+ */
+#ifndef UDRBD_PLAT_H
+#define UDRBD_PLAT_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef _WIN32
+#include <winsock2.h>
+#include <windows.h>
+#else
+#include <pthread.h>
+#endif
+
+/* errno codes mingw's errno.h lacks; values do not matter beyond uniqueness. */
+#ifndef EOPNOTSUPP
+#define EOPNOTSUPP 95
+#endif
+#ifndef ETIMEDOUT
+#define ETIMEDOUT 110
+#endif
+#ifndef ECONNRESET
+#define ECONNRESET 104
+#endif
+#ifndef EPROTO
+#define EPROTO 71
+#endif
+#ifndef EMSGSIZE
+#define EMSGSIZE 90
+#endif
+#ifndef ENOTCONN
+#define ENOTCONN 107
+#endif
+#ifndef ECONNREFUSED
+#define ECONNREFUSED 111
+#endif
+#ifndef EADDRINUSE
+#define EADDRINUSE 98
+#endif
+#ifndef ESHUTDOWN
+#define ESHUTDOWN 108
+#endif
+
+/* Process start: sockets (WSAStartup), console, default log target. */
+int plat_init(void);
+
+/* ---- logging (plat/log.c) ---------------------------------------------- */
+
+enum plat_log_level {
+	PLAT_LOG_ERR = 3,
+	PLAT_LOG_WARNING = 4,
+	PLAT_LOG_NOTICE = 5,
+	PLAT_LOG_INFO = 6,
+	PLAT_LOG_DEBUG = 7,
+};
+
+void plat_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void plat_vlog(int level, const char *fmt, va_list ap);
+void plat_log_set_level(int max_level);
+void plat_log_set_ident(const char *ident);
+/* Also send every message as RFC 5424 syslog over UDP to host:port. */
+int plat_log_syslog_udp(const char *host, uint16_t port);
+/* Also append every message to a file. */
+int plat_log_file(const char *path);
+
+#define plat_err(...) plat_log(PLAT_LOG_ERR, __VA_ARGS__)
+#define plat_warn(...) plat_log(PLAT_LOG_WARNING, __VA_ARGS__)
+#define plat_notice(...) plat_log(PLAT_LOG_NOTICE, __VA_ARGS__)
+#define plat_info(...) plat_log(PLAT_LOG_INFO, __VA_ARGS__)
+#define plat_dbg(...) plat_log(PLAT_LOG_DEBUG, __VA_ARGS__)
+
+/* strerror for our negative codes, thread-safe, never NULL. */
+const char *plat_strerror(int neg_err);
+
+/* ---- block devices and files (plat/<os>/bdev.c) ------------------------- */
+
+enum {
+	PLAT_BDEV_RDONLY = 1 << 0,
+	/* Unbuffered and write-through: O_DIRECT|O_DSYNC / NO_BUFFERING|WRITE_THROUGH.
+	 * Callers then use 4096-aligned buffers, offsets and lengths. */
+	PLAT_BDEV_DIRECT = 1 << 1,
+	/* Exclusive: O_EXCL on block devices; no sharing on Windows. */
+	PLAT_BDEV_EXCL = 1 << 2,
+	/* Create a regular file if missing (tests and tools only). */
+	PLAT_BDEV_CREATE = 1 << 3,
+};
+
+struct plat_bdev;
+
+/* Opens a file or a block device. Windows: files, "F:", "\\?\Volume{GUID}",
+ * "\\.\PhysicalDriveN". */
+int plat_bdev_open(const char *path, unsigned flags, struct plat_bdev **out);
+void plat_bdev_close(struct plat_bdev *b);
+const char *plat_bdev_path(const struct plat_bdev *b);
+/* Size in bytes (files: st_size; devices: the device's length). */
+int plat_bdev_size(struct plat_bdev *b, uint64_t *bytes);
+/* Whole-buffer I/O: 0, or a negative code; a read past the end is -EIO. */
+int plat_bdev_pread(struct plat_bdev *b, void *buf, size_t len, uint64_t off);
+int plat_bdev_pwrite(struct plat_bdev *b, const void *buf, size_t len, uint64_t off);
+int plat_bdev_flush(struct plat_bdev *b);
+/* Deallocate a range; -EOPNOTSUPP where the file system or device cannot. */
+int plat_bdev_discard(struct plat_bdev *b, uint64_t off, uint64_t len);
+/* Resize a regular file (tests and tools). */
+int plat_bdev_truncate(struct plat_bdev *b, uint64_t bytes);
+bool plat_bdev_is_blockdev(const struct plat_bdev *b);
+
+/* 4096-aligned allocation for direct I/O; free with plat_free_aligned. */
+void *plat_alloc_aligned(size_t len);
+void plat_free_aligned(void *p);
+
+/* ---- threads and locks (plat/<os>/thread.c) ----------------------------- */
+
+#ifdef _WIN32
+typedef struct { SRWLOCK l; } plat_mutex;
+typedef struct { CONDITION_VARIABLE c; } plat_cond;
+#else
+typedef struct { pthread_mutex_t m; } plat_mutex;
+typedef struct { pthread_cond_t c; } plat_cond;
+#endif
+
+struct plat_thread;
+
+int plat_thread_start(struct plat_thread **out, void *(*fn)(void *), void *arg,
+		      const char *name);
+/* Waits for the thread and frees it; returns fn's result through *ret if set. */
+int plat_thread_join(struct plat_thread *t, void **ret);
+
+void plat_mutex_init(plat_mutex *m);
+void plat_mutex_destroy(plat_mutex *m);
+void plat_mutex_lock(plat_mutex *m);
+void plat_mutex_unlock(plat_mutex *m);
+
+void plat_cond_init(plat_cond *c);
+void plat_cond_destroy(plat_cond *c);
+void plat_cond_wait(plat_cond *c, plat_mutex *m);
+/* 0, or -ETIMEDOUT after timeout_ms. */
+int plat_cond_timedwait(plat_cond *c, plat_mutex *m, uint32_t timeout_ms);
+void plat_cond_signal(plat_cond *c);
+void plat_cond_broadcast(plat_cond *c);
+
+/* ---- time and randomness (plat/<os>/clock.c) ---------------------------- */
+
+/* Monotonic nanoseconds; only differences mean anything. */
+uint64_t plat_now_ns(void);
+void plat_sleep_ms(uint32_t ms);
+
+struct plat_walltime {
+	int64_t sec;		/* seconds since 1970-01-01 UTC */
+	uint32_t usec;
+	int32_t utc_offset_min; /* local time zone's offset, for events2 stamps */
+};
+void plat_walltime(struct plat_walltime *t);
+
+/* Cryptographically strong random bytes (getrandom / BCryptGenRandom). */
+int plat_random_bytes(void *buf, size_t len);
+
+/* ---- sockets (plat/<os>/sock.c) ----------------------------------------- */
+
+#ifdef _WIN32
+typedef SOCKET plat_sock;
+#define PLAT_SOCK_INVALID INVALID_SOCKET
+#else
+typedef int plat_sock;
+#define PLAT_SOCK_INVALID (-1)
+#endif
+
+/* host is a literal address or name; "" or NULL means any. */
+int plat_sock_listen_tcp(const char *host, uint16_t port, int backlog, plat_sock *out);
+/* Unix-domain stream socket, created with mode (e.g. 0600); replaces a stale one. */
+int plat_sock_listen_unix(const char *path, unsigned mode, plat_sock *out);
+int plat_sock_accept(plat_sock l, plat_sock *out);
+int plat_sock_connect_tcp(const char *host, uint16_t port, uint32_t timeout_ms,
+			  plat_sock *out);
+int plat_sock_connect_unix(const char *path, plat_sock *out);
+/* Port actually bound (for port 0 in tests). */
+int plat_sock_local_port(plat_sock s, uint16_t *port);
+void plat_sock_close(plat_sock s);
+/* Wakes a thread blocked in recv/accept on s (shutdown both ways). */
+void plat_sock_shutdown(plat_sock s);
+/* All bytes or an error; -ECONNRESET when the peer closed. */
+int plat_sock_send_all(plat_sock s, const void *buf, size_t len);
+int plat_sock_recv_all(plat_sock s, void *buf, size_t len);
+/* Up to len bytes: >0 bytes, 0 on orderly close, or a negative code. */
+long plat_sock_recv_some(plat_sock s, void *buf, size_t len);
+/* Waits until readable: 1 readable, 0 timeout, negative error. */
+int plat_sock_wait_readable(plat_sock s, int timeout_ms);
+int plat_sock_set_nodelay(plat_sock s, bool on);
+int plat_sock_set_bufsizes(plat_sock s, int sndbuf, int rcvbuf);
+/* Peer credentials on a Unix socket: 0 and *uid when known. */
+int plat_sock_peer_uid(plat_sock s, uint32_t *uid);
+
+/* ---- control channel endpoint (plat/<os>/ctlchan.c) -------------------
+ * Linux: Unix socket (0600, root only); Windows: the named pipe
+ * \\.\pipe\udrbd with an ACL for Administrators and SYSTEM. */
+
+struct plat_chan;
+
+int plat_chan_listen(const char *path, struct plat_chan **out);
+/* Blocks until a client connects; the returned channel carries one client. */
+int plat_chan_accept(struct plat_chan *l, struct plat_chan **out);
+int plat_chan_connect(const char *path, struct plat_chan **out);
+int plat_chan_write(struct plat_chan *c, const void *buf, size_t len);
+/* >0 bytes, 0 at end of stream, negative error. */
+long plat_chan_read(struct plat_chan *c, void *buf, size_t len);
+/* Unblocks a pending accept/read from another thread. */
+void plat_chan_shutdown(struct plat_chan *c);
+void plat_chan_close(struct plat_chan *c);
+/* Default control path of this platform. */
+const char *plat_chan_default_path(void);
+
+/* ---- checksums and crypto (plat/crc32c.c, plat/crypto.c) ---------------- */
+
+/* Raw CRC-32C (Castagnoli, reflected): no pre- or post-inversion, so
+ * DRBD's AL checksum is plat_crc32c(0, block, 4096) (reference
+ * drbd-metadata-resync.md §3.5) and the standard one is
+ * ~plat_crc32c(~0u, buf, len). SSE4.2 when the CPU has it. */
+uint32_t plat_crc32c(uint32_t crc, const void *buf, size_t len);
+
+enum plat_hash_alg {
+	PLAT_HASH_NONE = 0,
+	PLAT_HASH_MD5,
+	PLAT_HASH_SHA1,
+	PLAT_HASH_SHA256,
+	PLAT_HASH_CRC32C,
+};
+#define PLAT_HASH_MAX_LEN 64
+
+/* Maps DRBD's algorithm names ("md5", "sha1", "sha256", "crc32c", and the
+ * kernel's "hmac(sha1)" forms); PLAT_HASH_NONE when unknown. */
+enum plat_hash_alg plat_hash_by_name(const char *name);
+size_t plat_hash_len(enum plat_hash_alg alg);
+int plat_hash(enum plat_hash_alg alg, const void *buf, size_t len, uint8_t *out);
+int plat_hmac(enum plat_hash_alg alg, const void *key, size_t key_len,
+	      const void *buf, size_t len, uint8_t *out);
+
+#endif
