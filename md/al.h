@@ -60,19 +60,24 @@ static inline uint32_t al_max_extents(uint32_t nblocks)
 }
 
 /* Replay (§3.6) of an AL area of nblocks 4 KiB blocks (area = AL in disk
- * order). Fills extents[0..*n_out) with the hot extents, sorted, unique.
- * extents must hold AL_EXTENTS_MAX entries.
- * Returns 0 (transactions replayed), 1 (only initialized blocks: nothing
- * to do) or -ENOENT (no valid block at all). */
+ * order), as drbdmeta apply-al does it. Fills extents[0..*n_out) with the
+ * hot extents, sorted, unique; extents must hold AL_EXTENTS_MAX entries.
+ * *valid gets the number of blocks with good magic and CRC.
+ * Returns the number of valid update transactions (> 0: apply them),
+ * 0 (only initialized blocks, or only block 0 torn: nothing to do),
+ * -ENOENT (no valid block: "No usable activity log found") or -EINVAL
+ * (some blocks valid, but no update transaction among them). */
 int al_replay(const uint8_t *area, uint32_t nblocks, uint32_t stripes,
-	      uint32_t stripe_4k, uint32_t *extents, uint32_t *n_out);
+	      uint32_t stripe_4k, uint32_t *extents, uint32_t *n_out,
+	      uint32_t *valid);
 
 /* ---- in-core active set (LRU of al-extents slots) --------------------- */
 
 struct al_slot {
 	uint32_t extent;	/* AL_LC_FREE when empty */
 	uint32_t refcnt;	/* writes in flight in this extent */
-	uint32_t prev, next;	/* LRU links, head = most recent */
+	uint32_t prev, next;	/* LRU links (circular), head = most recent */
+	uint32_t hnext;		/* hash chain */
 	bool committed;		/* recorded in an on-disk transaction */
 };
 
@@ -80,8 +85,8 @@ struct al_set {
 	uint32_t nr;		/* al-extents */
 	struct al_slot *slot;
 	uint32_t lru_head;	/* AL_LC_FREE when empty */
-	uint32_t *hash;		/* open addressing: extent -> slot */
-	uint32_t hash_size;
+	uint32_t *hash;		/* chain heads: extent -> slot */
+	uint32_t hash_size;	/* power of two */
 	/* updates waiting for the next transaction */
 	uint16_t n_pending;
 	uint16_t pend_slot[AL_UPDATES_PER_TR];

@@ -125,22 +125,27 @@ static inline uint64_t md_al_sectors(uint32_t stripes, uint32_t stripe_4k)
 	return (uint64_t)stripes * stripe_4k * 8;
 }
 
-/* The layout create-md produces on a meta device of dev_sectors (§1.7).
+/* The layout create-md produces on a meta device of dev_bytes (§1.7).
  * al_stripes/al_stripe_size_4k 0 mean the classic 1 x 8. -EINVAL with a
  * message in err for impossible combinations, -ENOSPC if it does not fit. */
-int md_layout_create(uint64_t dev_sectors, int meta_index, uint32_t max_peers,
+int md_layout_create(uint64_t dev_bytes, int meta_index, uint32_t max_peers,
 		     uint32_t al_stripes, uint32_t al_stripe_size_4k,
 		     struct md_layout *lo, char *err, size_t errlen);
 
 /* The layout a decoded super block describes on a meta device of
- * dev_sectors; validates per §1.7 ("meta data offsets don't make sense"
+ * dev_bytes; validates per §1.7 ("meta data offsets don't make sense"
  * and friends). 0, or -EINVAL with the reason in err. */
-int md_layout_from_sb(const struct md_sb *sb, uint64_t dev_sectors,
+int md_layout_from_sb(const struct md_sb *sb, uint64_t dev_bytes,
 		      int meta_index, struct md_layout *lo,
 		      char *err, size_t errlen);
 
-/* Bits per slot an internal layout covers for a device of dev_sectors
- * (whole device incl. the meta area, rounded up to 64 bits). */
+/* Bits per slot for a device of `sectors`, rounded up to 64 (§1.7 step 1). */
 uint64_t md_bits_for_sectors(uint64_t sectors, uint32_t bytes_per_bit);
+/* Bitmap bytes for `sectors` and `peers` slots, rounded up to 4 KiB
+ * (§1.7 step 2); also what dump-md and apply-al cover for la-size-sect. */
+uint64_t md_bm_bytes(uint64_t sectors, uint32_t peers, uint32_t bytes_per_bit);
+/* Byte offset of the super block for internal meta data (last 4 KiB
+ * aligned block) or of an external index. */
+uint64_t md_sb_byte_offset(int meta_index, uint64_t dev_bytes);
 
 #endif
