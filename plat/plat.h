@@ -50,8 +50,14 @@
 #define ESHUTDOWN 108
 #endif
 
-/* Process start: sockets (WSAStartup), console, default log target. */
+/* Process start: sockets (WSAStartup), console, default log target.
+ * Call it once before anything else in plat; later calls do nothing. */
 int plat_init(void);
+
+/* This machine's host name (DNS host name on Windows), as DRBD's
+ * "on <host>" sections name it. */
+int plat_hostname(char *buf, size_t len);
+uint32_t plat_pid(void);
 
 /* ---- logging (plat/log.c) ---------------------------------------------- */
 
@@ -134,6 +140,8 @@ int plat_thread_start(struct plat_thread **out, void *(*fn)(void *), void *arg,
 		      const char *name);
 /* Waits for the thread and frees it; returns fn's result through *ret if set. */
 int plat_thread_join(struct plat_thread *t, void **ret);
+/* Lets the thread end on its own (no join) and frees the handle. */
+void plat_thread_detach(struct plat_thread *t);
 
 void plat_mutex_init(plat_mutex *m);
 void plat_mutex_destroy(plat_mutex *m);
@@ -199,9 +207,23 @@ int plat_sock_set_bufsizes(plat_sock s, int sndbuf, int rcvbuf);
 /* Peer credentials on a Unix socket: 0 and *uid when known. */
 int plat_sock_peer_uid(plat_sock s, uint32_t *uid);
 
-/* ---- control channel endpoint (plat/<os>/ctlchan.c) -------------------
+/* UDP (syslog and tests): a socket bound to host:port (port 0: any free
+ * port), or one whose datagrams all go to host:port. Receive with
+ * plat_sock_recv_some (one datagram per call). */
+int plat_udp_bind(const char *host, uint16_t port, plat_sock *out);
+int plat_udp_connect(const char *host, uint16_t port, plat_sock *out);
+/* One datagram on a connected UDP socket; -EMSGSIZE if it went short. */
+int plat_udp_send(plat_sock s, const void *buf, size_t len);
+
+/* ---- control channel endpoint (plat/<os>/chan.c) ----------------------
  * Linux: Unix socket (0600, root only); Windows: the named pipe
- * \\.\pipe\udrbd with an ACL for Administrators and SYSTEM. */
+ * \\.\pipe\udrbd with an ACL for Administrators and SYSTEM. A byte
+ * stream on both; after plat_chan_shutdown, reads return 0 and accept
+ * fails. */
+#ifdef _WIN32
+/* The pipe's security descriptor (SDDL), one place to audit it. */
+extern const wchar_t plat_chan_sddl[];
+#endif
 
 struct plat_chan;
 

@@ -47,6 +47,12 @@ int plat_thread_join(struct plat_thread *t, void **ret)
 	return -rc;
 }
 
+void plat_thread_detach(struct plat_thread *t)
+{
+	pthread_detach(t->t);
+	free(t);
+}
+
 void plat_mutex_init(plat_mutex *m)
 {
 	pthread_mutex_init(&m->m, NULL);

@@ -1,0 +1,223 @@
+/* udrbdd: the engine. One process per host, all resources; runs in the
+ * foreground (a service wrapper comes with the Windows issue).
+ *
+ *   udrbdd [--control PATH] [--nbd-listen HOST:PORT | --no-nbd-tcp]
+ *          [--nbd-socket PATH | --no-nbd-socket] [--log-level LEVEL]
+ *          [--syslog HOST[:PORT]] [--log-file PATH]
+ *
+ * The control path defaults to $UDRBD_CONTROL or the platform's default
+ * (/run/udrbd/udrbdd.sock, \\.\pipe\udrbd). SIGINT/SIGTERM take every
+ * resource down cleanly (meta data written) and exit. */
+#include "core/engine.h"
+#include "ctl/ctl.h"
+#include "ctl/proto.h"
+#include "front/nbd.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct daemon_opts {
+	const char *control;
+	char nbd_host[256];
+	uint16_t nbd_port;
+	bool nbd_tcp;
+	const char *nbd_unix;
+	int log_level;
+	const char *syslog;
+	const char *log_file;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: udrbdd [--control PATH] [--nbd-listen HOST:PORT | --no-nbd-tcp]\n"
+		"              [--nbd-socket PATH | --no-nbd-socket] [--log-level err|warning|notice|info|debug]\n"
+		"              [--syslog HOST[:PORT]] [--log-file PATH]\n");
+}
+
+static int parse_hostport(const char *s, char *host, size_t hlen, uint16_t *port)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	unsigned long p;
+
+	if (!colon || colon == s)
+		return -EINVAL;
+	p = strtoul(colon + 1, &end, 10);
+	if (*end || p > 65535)
+		return -EINVAL;
+	/* [v6]:port */
+	if (s[0] == '[' && colon[-1] == ']')
+		snprintf(host, hlen, "%.*s", (int)(colon - s - 2), s + 1);
+	else
+		snprintf(host, hlen, "%.*s", (int)(colon - s), s);
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int parse_level(const char *s)
+{
+	static const char *const names[] = { "err", "warning", "notice", "info", "debug" };
+
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(s, names[i]))
+			return PLAT_LOG_ERR + i;
+	return -1;
+}
+
+static int parse_args(int argc, char **argv, struct daemon_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->control = ctl_default_path();
+	snprintf(o->nbd_host, sizeof(o->nbd_host), "%s", NBD_DEFAULT_HOST);
+	o->nbd_port = NBD_DEFAULT_PORT;
+	o->nbd_tcp = true;
+	o->nbd_unix = NBD_DEFAULT_UNIX_PATH;
+	o->log_level = PLAT_LOG_INFO;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		bool takes = true;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			exit(0);
+		} else if (!strcmp(a, "--no-nbd-tcp")) {
+			o->nbd_tcp = takes = false;
+		} else if (!strcmp(a, "--no-nbd-socket")) {
+			o->nbd_unix = NULL;
+			takes = false;
+		} else if (!v) {
+			fprintf(stderr, "udrbdd: unknown option or missing value: %s\n", a);
+			return -EINVAL;
+		} else if (!strcmp(a, "--control")) {
+			o->control = v;
+		} else if (!strcmp(a, "--nbd-listen")) {
+			if (parse_hostport(v, o->nbd_host, sizeof(o->nbd_host), &o->nbd_port)) {
+				fprintf(stderr, "udrbdd: --nbd-listen wants HOST:PORT, not '%s'\n", v);
+				return -EINVAL;
+			}
+		} else if (!strcmp(a, "--nbd-socket")) {
+			o->nbd_unix = v;
+		} else if (!strcmp(a, "--log-level")) {
+			o->log_level = parse_level(v);
+			if (o->log_level < 0) {
+				fprintf(stderr, "udrbdd: unknown log level '%s'\n", v);
+				return -EINVAL;
+			}
+		} else if (!strcmp(a, "--syslog")) {
+			o->syslog = v;
+		} else if (!strcmp(a, "--log-file")) {
+			o->log_file = v;
+		} else {
+			fprintf(stderr, "udrbdd: unknown option: %s\n", a);
+			usage(stderr);
+			return -EINVAL;
+		}
+		if (takes)
+			i++;
+	}
+	return 0;
+}
+
+static int setup_logging(const struct daemon_opts *o)
+{
+	char host[256];
+	uint16_t port = 514;
+	int err;
+
+	plat_log_set_ident("udrbdd");
+	plat_log_set_level(o->log_level);
+	if (o->log_file && (err = plat_log_file(o->log_file))) {
+		fprintf(stderr, "udrbdd: cannot open log file %s: %s\n", o->log_file,
+			plat_strerror(err));
+		return err;
+	}
+	if (!o->syslog)
+		return 0;
+	if (strchr(o->syslog, ':')) {
+		if (parse_hostport(o->syslog, host, sizeof(host), &port)) {
+			fprintf(stderr, "udrbdd: --syslog wants HOST[:PORT]\n");
+			return -EINVAL;
+		}
+	} else {
+		snprintf(host, sizeof(host), "%s", o->syslog);
+	}
+	err = plat_log_syslog_udp(host, port);
+	if (err)
+		fprintf(stderr, "udrbdd: syslog to %s:%u: %s\n", host, port, plat_strerror(err));
+	return err;
+}
+
+static int start_nbd(struct engine *eng, const struct daemon_opts *o)
+{
+	struct nbd_server_config cfg;
+	int err;
+
+	nbd_server_config_init(&cfg);
+	cfg.listen_tcp = o->nbd_tcp;
+	cfg.tcp_host = o->nbd_host;
+	cfg.tcp_port = o->nbd_port;
+	cfg.listen_unix = o->nbd_unix != NULL;
+	if (o->nbd_unix)
+		cfg.unix_path = o->nbd_unix;
+	err = nbd_server_new(&cfg, &eng->nbd);
+	if (!err)
+		err = nbd_server_start(eng->nbd);
+	if (err) {
+		plat_err("cannot start the NBD server (%s:%u%s%s): %s", o->nbd_host,
+			 o->nbd_port, o->nbd_unix ? ", " : "", o->nbd_unix ? o->nbd_unix : "",
+			 plat_strerror(err));
+		return err;
+	}
+	if (o->nbd_tcp)
+		plat_notice("NBD server listening on %s:%u", o->nbd_host,
+			    nbd_server_tcp_port(eng->nbd));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon_opts o;
+	struct engine eng;
+	struct ctl_server *ctl = NULL;
+	int err, rc = 1;
+
+	plat_init();
+	if (parse_args(argc, argv, &o) || setup_logging(&o))
+		return 2;
+	err = engine_init(&eng);
+	if (err) {
+		plat_err("cannot start the engine: %s", plat_strerror(err));
+		return 1;
+	}
+	if (start_nbd(&eng, &o))
+		goto out;
+	err = ctl_server_start(&eng, o.control, &ctl);
+	if (err)
+		goto out;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	plat_notice("udrbdd %s ready; control channel %s", UDRBD_VERSION, o.control);
+	while (!stop_requested)
+		plat_sleep_ms(100);
+	plat_notice("stopping: taking all resources down");
+	rc = 0;
+out:
+	ctl_server_stop(ctl);
+	/* Down first: exports leave a running server, and meta data is
+	 * written before the process ends. */
+	engine_fini(&eng);
+	if (eng.nbd)
+		nbd_server_free(eng.nbd);
+	return rc;
+}

@@ -1,0 +1,189 @@
+/* The request path of a device, as the NBD front end calls it.
+ *
+ * Life of a write (ARCHITECTURE.md): make the 4 MiB extent hot in the
+ * activity log (an AL transaction first if it was cold), write the backing
+ * device, then record the blocks as out of sync for every peer that is not
+ * connected. With no connections yet, the last step marks nothing;
+ * replication adds it.
+ *
+ * No engine lock here: in_flight under io_lock pins dev->data and dev->md
+ * against a concurrent detach (see core/engine.h). */
+#include "core/io.h"
+#include "core/ops.h"
+#include "md/md.h"
+
+/* Enters the request path; fails when the disk is gone or failed, so
+ * nothing ever returns stale or zeroed data as if it were good. */
+static int io_begin(struct device *dev)
+{
+	int err = 0;
+
+	plat_mutex_lock(&dev->io_lock);
+	if (dev->io_blocked || dev->failed_pending || !dev->data ||
+	    dev->disk < D_INCONSISTENT)
+		err = -EIO;
+	else if (dev->res->role != R_PRIMARY)
+		err = -EROFS;
+	else
+		dev->in_flight++;
+	plat_mutex_unlock(&dev->io_lock);
+	return err;
+}
+
+static void io_end(struct device *dev)
+{
+	plat_mutex_lock(&dev->io_lock);
+	if (--dev->in_flight == 0)
+		plat_cond_broadcast(&dev->io_idle);
+	plat_mutex_unlock(&dev->io_lock);
+}
+
+/* A backing-device error, per on-io-error: detach (default) marks the disk
+ * Failed and lets the worker detach it; pass_on only reports it. */
+static int io_error(struct device *dev, int err, const char *what, uint64_t off,
+		    uint32_t len)
+{
+	plat_err("%s/%u: %s error at byte %llu (+%u) on %s: %s", dev->res->name,
+		 dev->volume, what, (unsigned long long)off, len,
+		 dev->backing_path ? dev->backing_path : "?", plat_strerror(err));
+	if (dev->conf.on_io_error == EP_DETACH) {
+		plat_mutex_lock(&dev->io_lock);
+		if (!dev->failed_pending) {
+			dev->failed_pending = true;
+			dev->disk = D_FAILED;
+		}
+		plat_mutex_unlock(&dev->io_lock);
+		engine_kick_worker(dev->res->eng);
+	}
+	return -EIO;
+}
+
+static void count(struct device *dev, uint64_t *counter, uint32_t len)
+{
+	plat_mutex_lock(&dev->io_lock);
+	*counter += len >> 9;
+	plat_mutex_unlock(&dev->io_lock);
+}
+
+int dev_io_read(void *ctx, void *buf, uint32_t len, uint64_t off)
+{
+	struct device *dev = ctx;
+	int err = io_begin(dev);
+
+	if (err)
+		return err;
+	if (engine_should_fault(dev->res->eng, dev, DRBD_FAULT_DT_RD))
+		err = -EIO;
+	else
+		err = plat_bdev_pread(dev->data, buf, len, off);
+	if (err)
+		err = io_error(dev, err, "read", off, len);
+	else
+		count(dev, &dev->stats.read_sect, len);
+	io_end(dev);
+	return err;
+}
+
+static int write_locked(struct device *dev, const void *buf, uint32_t len,
+			uint64_t off, bool fua)
+{
+	int err = md_al_begin_write(dev->md, off >> 9, len);
+
+	if (err)
+		return io_error(dev, err, "activity log write", off, len);
+	if (engine_should_fault(dev->res->eng, dev, DRBD_FAULT_DT_WR))
+		err = -EIO;
+	else
+		err = plat_bdev_pwrite(dev->data, buf, len, off);
+	if (!err && fua && dev->conf.disk_flushes)
+		err = plat_bdev_flush(dev->data);
+	md_al_complete_write(dev->md, off >> 9, len);
+	if (err)
+		return io_error(dev, err, "write", off, len);
+	count(dev, &dev->stats.written_sect, len);
+	return 0;
+}
+
+int dev_io_write(void *ctx, const void *buf, uint32_t len, uint64_t off, bool fua)
+{
+	struct device *dev = ctx;
+	int err = io_begin(dev);
+
+	if (err)
+		return err;
+	err = write_locked(dev, buf, len, off, fua);
+	io_end(dev);
+	return err;
+}
+
+int dev_io_flush(void *ctx)
+{
+	struct device *dev = ctx;
+	int err = io_begin(dev);
+
+	if (err)
+		return err;
+	err = dev->conf.disk_flushes ? plat_bdev_flush(dev->data) : 0;
+	if (err)
+		err = io_error(dev, err, "flush", 0, 0);
+	io_end(dev);
+	return err;
+}
+
+static int write_zeroes(struct device *dev, uint64_t off, uint32_t len)
+{
+	static const uint8_t zeros[65536] __attribute__((aligned(4096)));
+	int err = 0;
+
+	for (uint32_t done = 0; !err && done < len;) {
+		uint32_t n = len - done > sizeof(zeros) ? sizeof(zeros) : len - done;
+		err = plat_bdev_pwrite(dev->data, zeros, n, off + done);
+		done += n;
+	}
+	return err;
+}
+
+/* Trim and write-zeroes change data like a write: the AL covers them too,
+ * so a crash in the middle resyncs the range. Reads after either return
+ * zeros (a punched hole in a file reads as zeros). */
+static int zero_range(struct device *dev, uint64_t off, uint32_t len, bool discard)
+{
+	int err = md_al_begin_write(dev->md, off >> 9, len);
+
+	if (err)
+		return io_error(dev, err, "activity log write", off, len);
+	err = discard ? plat_bdev_discard(dev->data, off, len) : -EOPNOTSUPP;
+	if (err == -EOPNOTSUPP)
+		err = write_zeroes(dev, off, len);
+	md_al_complete_write(dev->md, off >> 9, len);
+	if (err)
+		return io_error(dev, err, discard ? "discard" : "write-zeroes", off, len);
+	count(dev, &dev->stats.written_sect, len);
+	return 0;
+}
+
+int dev_io_trim(void *ctx, uint64_t off, uint32_t len)
+{
+	struct device *dev = ctx;
+	int err = io_begin(dev);
+
+	if (err)
+		return err;
+	err = zero_range(dev, off, len, true);
+	io_end(dev);
+	return err;
+}
+
+int dev_io_zero(void *ctx, uint64_t off, uint32_t len, bool may_trim, bool fua)
+{
+	struct device *dev = ctx;
+	int err = io_begin(dev);
+
+	if (err)
+		return err;
+	err = zero_range(dev, off, len, may_trim);
+	if (!err && fua)
+		err = plat_bdev_flush(dev->data);
+	io_end(dev);
+	return err;
+}

@@ -1,0 +1,147 @@
+/* Resources and their devices (volumes): creation and deletion. */
+#include "core/ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool valid_res_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* Names become file names, export names and log prefixes. */
+	if (n == 0 || n >= RES_NAME_MAX)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\' || *p <= ' ' || *p == ':')
+			return false;
+	return true;
+}
+
+int resource_new(struct engine *eng, const char *name, int node_id,
+		 struct cmd_reply *r)
+{
+	struct resource *res, **pp;
+
+	if (!valid_res_name(name))
+		return cmd_reply_set(r, ERR_INVALID_REQUEST, "invalid resource name");
+	if (node_id < 0 || node_id > DRBD_NODE_ID_MAX)
+		return cmd_reply_set(r, ERR_INVALID_REQUEST,
+				     "node-id %d out of range 0..%d", node_id,
+				     DRBD_NODE_ID_MAX);
+	if (engine_find_resource(eng, name))
+		/* The kernel answers a second new-resource of the same name
+		 * with "already exists"; refusing keeps scripts honest. */
+		return cmd_reply_set(r, ERR_INVALID_REQUEST,
+				     "resource %s already exists", name);
+	res = calloc(1, sizeof(*res));
+	if (!res)
+		return cmd_reply_set(r, ERR_NOMEM, NULL);
+	res->eng = eng;
+	strcpy(res->name, name);
+	res->node_id = node_id;
+	res->role = R_SECONDARY;
+	for (pp = &eng->resources; *pp; pp = &(*pp)->next)
+		;
+	*pp = res;
+	plat_notice("%s: created, node-id %d", name, node_id);
+	engine_state_changed(eng);
+	return NO_ERROR;
+}
+
+int resource_del(struct engine *eng, const char *name, struct cmd_reply *r)
+{
+	struct resource *res = engine_find_resource(eng, name), **pp;
+
+	if (!res)
+		return cmd_reply_set(r, ERR_RES_NOT_KNOWN, "unknown resource");
+	if (res->devices)
+		return cmd_reply_set(r, ERR_RES_IN_USE, NULL);
+	if (res->role == R_PRIMARY)
+		return cmd_reply_set(r, ERR_RES_IN_USE, "resource is Primary");
+	for (pp = &eng->resources; *pp != res; pp = &(*pp)->next)
+		;
+	*pp = res->next;
+	plat_notice("%s: deleted", res->name);
+	free(res);
+	engine_state_changed(eng);
+	return NO_ERROR;
+}
+
+int device_new(struct resource *res, unsigned minor, unsigned volume,
+	       struct cmd_reply *r)
+{
+	struct device *dev, **pp;
+
+	if (minor > DRBD_MINOR_MAX || volume > DRBD_VOLUME_MAX)
+		return cmd_reply_set(r, ERR_INVALID_REQUEST, "minor or volume out of range");
+	if (engine_find_minor(res->eng, minor) || resource_find_volume(res, volume))
+		return cmd_reply_set(r, ERR_MINOR_OR_VOLUME_EXISTS, NULL);
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return cmd_reply_set(r, ERR_NOMEM, NULL);
+	dev->res = res;
+	dev->minor = minor;
+	dev->volume = volume;
+	dev->disk = D_DISKLESS;
+	disk_conf_default(&dev->conf);
+	plat_mutex_init(&dev->io_lock);
+	plat_cond_init(&dev->io_idle);
+	/* Volumes stay sorted: status and events2 list them in order. */
+	for (pp = &res->devices; *pp && (*pp)->volume < volume; pp = &(*pp)->next)
+		;
+	dev->next = *pp;
+	*pp = dev;
+	plat_notice("%s/%u: minor %u created", res->name, volume, minor);
+	engine_state_changed(res->eng);
+	return NO_ERROR;
+}
+
+int device_del(struct device *dev, struct cmd_reply *r)
+{
+	struct resource *res = dev->res;
+	struct device **pp;
+
+	if (dev->disk != D_DISKLESS)
+		return cmd_reply_set(r, ERR_MINOR_CONFIGURED, NULL);
+	if (res->role == R_PRIMARY)
+		return cmd_reply_set(r, ERR_MINOR_CONFIGURED, "resource is Primary");
+	device_export_remove(dev);
+	for (pp = &res->devices; *pp != dev; pp = &(*pp)->next)
+		;
+	*pp = dev->next;
+	plat_notice("%s/%u: minor %u deleted", res->name, dev->volume, dev->minor);
+	plat_cond_destroy(&dev->io_idle);
+	plat_mutex_destroy(&dev->io_lock);
+	free(dev);
+	engine_state_changed(res->eng);
+	return NO_ERROR;
+}
+
+int resource_down(struct resource *res, bool force, struct cmd_reply *r)
+{
+	struct engine *eng = res->eng;
+	char name[RES_NAME_MAX];
+	int rc;
+
+	if (res->role == R_PRIMARY) {
+		rc = resource_secondary(res, r);
+		if (rc != NO_ERROR && rc != SS_SUCCESS && !force)
+			return rc;
+		if (force && res->role == R_PRIMARY) {
+			for (struct device *d = res->devices; d; d = d->next)
+				device_export_set_available(d, false);
+			res->role = R_SECONDARY;
+		}
+	}
+	while (res->devices) {
+		struct device *d = res->devices;
+		rc = device_detach(d, force, r);
+		if (rc != NO_ERROR && rc != SS_SUCCESS)
+			return rc;
+		rc = device_del(d, r);
+		if (rc != NO_ERROR)
+			return rc;
+	}
+	strcpy(name, res->name);
+	return resource_del(eng, name, r);
+}

@@ -1,0 +1,128 @@
+/* Promotion, demotion and new-current-uuid. */
+#include "core/ops.h"
+#include "core/uuid.h"
+#include "md/md.h"
+
+/* Checks every volume before changing any: a promotion is all or nothing. */
+static int may_promote(struct resource *res, bool force, struct cmd_reply *r)
+{
+	for (struct device *d = res->devices; d; d = d->next) {
+		if (d->disk == D_UP_TO_DATE)
+			continue;
+		/* --force makes an Inconsistent or Outdated disk the source of
+		 * truth; without any disk there is nothing to promote. */
+		if (!force || d->disk < D_INCONSISTENT || d->failed_pending)
+			return cmd_reply_set(r, SS_NO_UP_TO_DATE_DISK, NULL);
+	}
+	return NO_ERROR;
+}
+
+static int promote_device(struct device *dev, bool force)
+{
+	struct md_sb *sb = md_sb(dev->md);
+	bool forced = dev->disk != D_UP_TO_DATE;
+
+	if (forced || (sb->current_uuid & ~1ull) == MD_UUID_JUST_CREATED) {
+		/* Forced promotion starts a new data generation at once (§4.7). */
+		uuid_new_current(sb, true);
+		plat_warn("%s/%u: %s promotion: new current UUID %016llX",
+			  dev->res->name, dev->volume, force ? "forced" : "first",
+			  (unsigned long long)sb->current_uuid);
+	}
+	dev->disk = D_UP_TO_DATE;
+	sb->flags |= MDF_CONSISTENT | MDF_WAS_UP_TO_DATE;
+	/* PRIMARY_IND makes a crash replay the AL; DRBD 9 also keeps
+	 * CRASHED_PRIMARY set while Primary (§1.6). */
+	sb->flags |= MDF_PRIMARY_IND | MDF_CRASHED_PRIMARY;
+	uuid_set_role_bit(sb, true);
+	return md_sb_write(dev->md);
+}
+
+int resource_primary(struct resource *res, bool force, struct cmd_reply *r)
+{
+	int rc, err;
+
+	if (res->role == R_PRIMARY)
+		return NO_ERROR;
+	if (!res->devices)
+		return cmd_reply_set(r, SS_NO_UP_TO_DATE_DISK, NULL);
+	rc = may_promote(res, force, r);
+	if (rc != NO_ERROR)
+		return rc;
+	for (struct device *d = res->devices; d; d = d->next) {
+		err = promote_device(d, force);
+		if (err)
+			return cmd_reply_set(r, ERR_IO_MD_DISK, "%s/%u: cannot write meta data: %s",
+					     res->name, d->volume, plat_strerror(err));
+	}
+	res->role = R_PRIMARY;
+	for (struct device *d = res->devices; d; d = d->next)
+		device_export_set_available(d, true);
+	plat_notice("%s: Primary%s", res->name, force ? " (forced)" : "");
+	engine_state_changed(res->eng);
+	return NO_ERROR;
+}
+
+int resource_secondary(struct resource *res, struct cmd_reply *r)
+{
+	if (res->role != R_PRIMARY)
+		return NO_ERROR;
+	for (struct device *d = res->devices; d; d = d->next)
+		if (device_open_count(d))
+			return cmd_reply_set(r, SS_DEVICE_IN_USE,
+					     "drbd%u opened by %u NBD client(s)", d->minor,
+					     device_open_count(d));
+	res->role = R_SECONDARY;
+	for (struct device *d = res->devices; d; d = d->next) {
+		struct md_sb *sb;
+		device_export_set_available(d, false);
+		if (!d->md)
+			continue;
+		sb = md_sb(d->md);
+		sb->flags &= ~(MDF_PRIMARY_IND | MDF_CRASHED_PRIMARY);
+		uuid_set_role_bit(sb, false);
+		if (md_bm_flush(d->md) || md_sb_write(d->md))
+			plat_err("%s/%u: writing meta data on demotion failed",
+				 res->name, d->volume);
+	}
+	plat_notice("%s: Secondary", res->name);
+	engine_state_changed(res->eng);
+	return NO_ERROR;
+}
+
+int device_new_current_uuid(struct device *dev, bool clear_bitmap,
+			    struct cmd_reply *r)
+{
+	struct md_sb *sb;
+	int err;
+
+	if (!dev->md)
+		return cmd_reply_set(r, ERR_NO_DISK, NULL);
+	sb = md_sb(dev->md);
+	uuid_new_current(sb, dev->res->role == R_PRIMARY);
+	if (clear_bitmap) {
+		/* Skips the initial sync: every peer is declared in sync with
+		 * this new generation, and so is this disk. */
+		for (int i = 0; i < MD_MAX_PEERS; i++) {
+			int slot = sb->peers[i].bitmap_index;
+			sb->peers[i].bitmap_uuid = 0;
+			if (slot >= 0)
+				md_bm_clear_all(dev->md, slot);
+		}
+		sb->flags |= MDF_CONSISTENT | MDF_WAS_UP_TO_DATE;
+		if (dev->disk == D_INCONSISTENT || dev->disk == D_OUTDATED ||
+		    dev->disk == D_CONSISTENT)
+			dev->disk = D_UP_TO_DATE;
+	}
+	err = md_bm_flush(dev->md);
+	if (!err)
+		err = md_sb_write(dev->md);
+	if (err)
+		return cmd_reply_set(r, ERR_IO_MD_DISK, "cannot write meta data: %s",
+				     plat_strerror(err));
+	plat_notice("%s/%u: new current UUID %016llX%s", dev->res->name, dev->volume,
+		    (unsigned long long)sb->current_uuid,
+		    clear_bitmap ? " (bitmap cleared)" : "");
+	engine_state_changed(dev->res->eng);
+	return NO_ERROR;
+}

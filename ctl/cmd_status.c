@@ -1,0 +1,102 @@
+/* drbdsetup status, show and events2: snapshot under the state lock, then
+ * format without it (ctl/fmt.h). */
+#include "ctl/args.h"
+#include "ctl/ctl.h"
+#include "ctl/fmt.h"
+#include "ctl/snapshot.h"
+
+#include <string.h>
+#include <time.h>
+
+static const struct opt_spec status_opts[] = {
+	{ "verbose", false }, { "statistics", false }, { "json", false },
+	{ "color", true }, { NULL, false },
+};
+static const struct opt_spec show_opts[] = {
+	{ "json", false }, { "show-defaults", false }, { NULL, false },
+};
+static const struct opt_spec events_opts[] = {
+	{ "now", false }, { "statistics", false }, { "timestamps", false },
+	{ "full", false }, { "poll", false }, { "color", true }, { NULL, false },
+};
+
+static int take_snapshot(struct ctl_req *q, struct ctl_resource ***res, size_t *n)
+{
+	int err;
+
+	plat_mutex_lock(&q->eng->lock);
+	err = ctl_snapshot(q->eng, res, n);
+	plat_mutex_unlock(&q->eng->lock);
+	if (err)
+		strbuf_printf(&q->err, "out of memory\n");
+	return err ? 20 : 0;
+}
+
+static int no_such(struct ctl_req *q, const char *name)
+{
+	strbuf_printf(&q->err, "%s: No such resource\n", name);
+	return 10;
+}
+
+static int cmd_status(struct ctl_req *q, const struct args *a)
+{
+	struct ctl_status_opts o = { 0 };
+	struct ctl_resource **res;
+	const char *name = a->npos ? a->pos[0] : NULL;
+	size_t n;
+	int rc;
+
+	for (int i = 0; i < a->nopts; i++)
+		if (!strcmp(a->opt[i].name, "verbose"))
+			o.verbose++;
+	o.statistics = args_flag(a, "statistics");
+	o.json = args_flag(a, "json");
+	rc = take_snapshot(q, &res, &n);
+	if (rc)
+		return rc;
+	rc = ctl_fmt_status(&q->out, (const struct ctl_resource *const *)res, n, name, &o);
+	ctl_snapshot_free(res, n);
+	return rc == -ENOENT ? no_such(q, name) : 0;
+}
+
+static int cmd_show(struct ctl_req *q, const struct args *a)
+{
+	struct ctl_show_opts o = { 0 };
+	struct ctl_resource **res;
+	const char *name = a->npos ? a->pos[0] : NULL;
+	size_t n;
+	int rc;
+
+	o.json = args_flag(a, "json");
+	o.show_defaults = args_flag(a, "show-defaults");
+	rc = take_snapshot(q, &res, &n);
+	if (rc)
+		return rc;
+	rc = ctl_fmt_show(&q->out, (const struct ctl_resource *const *)res, n, name, &o);
+	ctl_snapshot_free(res, n);
+	return rc == -ENOENT ? no_such(q, name) : 0;
+}
+
+int ctl_events2(struct ctl_req *q, const struct args *a);
+
+int ctl_cmd_status(struct ctl_req *q, const char *cmd, bool *handled)
+{
+	struct args a;
+	int rc;
+
+	*handled = true;
+	if (!strcmp(cmd, "status")) {
+		rc = args_parse(&a, q->argc, q->argv, 2, status_opts, 1, cmd, &q->err);
+		return rc ? rc : cmd_status(q, &a);
+	}
+	if (!strcmp(cmd, "show")) {
+		rc = args_parse(&a, q->argc, q->argv, 2, show_opts, 1, cmd, &q->err);
+		return rc ? rc : cmd_show(q, &a);
+	}
+	if (!strcmp(cmd, "events2")) {
+		rc = args_parse(&a, q->argc, q->argv, 2, events_opts, 1, cmd, &q->err);
+		return rc ? rc : ctl_events2(q, &a);
+	}
+	*handled = false;
+	return 0;
+}

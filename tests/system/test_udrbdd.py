@@ -1,0 +1,173 @@
+"""udrbdd and drbdsetup on one node: the configuration commands with
+drbdsetup's messages and exit codes, the NBD export served only while
+Primary, crash recovery through the activity log, and disk failures."""
+import hashlib
+import os
+import re
+import subprocess
+
+from conftest import drbdmeta, make_backing, need_tool
+
+MiB = 1 << 20
+
+
+def bring_up(d, disk, primary=False):
+    d.run("new-resource", "r0", "0", check=True)
+    d.run("new-minor", "r0", "0", "0", check=True)
+    d.run("attach", "0", disk, disk, "internal", check=True)
+    if primary:
+        d.run("primary", "r0", "--force", check=True)
+
+
+def test_fresh_disk_is_inconsistent_and_primary_needs_force(udrbdd, tmp_path):
+    disk = make_backing(str(tmp_path / "disk.img"), 64 * MiB)
+    bring_up(udrbdd, disk)
+    r = udrbdd.run("status", "r0")
+    assert r.returncode == 0
+    assert r.stdout == "r0 role:Secondary\n  disk:Inconsistent\n\n", repr(r.stdout)
+    r = udrbdd.run("primary", "r0")
+    assert r.returncode == 17
+    assert r.stderr == "r0: State change failed: (-2) Need access to UpToDate data\n"
+    r = udrbdd.run("primary", "r0", "--force")
+    assert r.returncode == 0, r.stderr
+    r = udrbdd.run("status", "r0")
+    assert r.stdout == "r0 role:Primary\n  disk:UpToDate\n\n", repr(r.stdout)
+
+
+def test_refusals_match_drbdsetup(udrbdd, tmp_path):
+    disk = make_backing(str(tmp_path / "disk.img"), 64 * MiB)
+    r = udrbdd.run("attach", "9", disk, disk, "internal")
+    assert r.returncode == 10
+    assert r.stderr.startswith("9: Failure: (127) Device minor not allocated\n")
+    udrbdd.run("new-resource", "r0", "0", check=True)
+    r = udrbdd.run("new-resource", "r0", "0")
+    assert r.returncode == 10 and "r0: Failure: (162)" in r.stderr
+    udrbdd.run("new-minor", "r0", "0", "0", check=True)
+    r = udrbdd.run("new-minor", "r0", "0", "0")
+    assert r.returncode == 10
+    assert "r0: Failure: (161) Minor or volume exists already (delete it first)" in r.stderr
+    r = udrbdd.run("attach", "0", str(tmp_path / "missing.img"), str(tmp_path / "missing.img"),
+                   "internal")
+    assert r.returncode == 20
+    assert "Can not open device '" in r.stderr and "No such file or directory" in r.stderr
+    r = udrbdd.run("primary", "nosuchres")
+    assert r.returncode == 10
+    assert r.stderr == "nosuchres: Failure: (158) Unknown resource\n" \
+                       "additional info from kernel:\nunknown resource\n"
+    r = udrbdd.run("attach", "0", disk, disk, "internal", "--bogus-option=1")
+    assert r.returncode == 20 and "unrecognized option '--bogus-option'" in r.stderr
+    r = udrbdd.run("attach", "0", disk, disk, "internal", "--on-io-error=explode")
+    assert r.returncode == 20
+    assert r.stderr == "Option --on-io-error: invalid argument 'explode'\n"
+    r = udrbdd.run("status", "nosuchres")
+    assert r.returncode == 10 and r.stderr == "nosuchres: No such resource\n"
+
+
+def test_attach_without_meta_data_is_refused_and_data_untouched(udrbdd, tmp_path):
+    disk = str(tmp_path / "plain.img")
+    with open(disk, "wb") as f:
+        f.write(os.urandom(4 * MiB))
+    before = hashlib.sha256(open(disk, "rb").read()).hexdigest()
+    udrbdd.run("new-resource", "r0", "0", check=True)
+    udrbdd.run("new-minor", "r0", "0", "0", check=True)
+    r = udrbdd.run("attach", "0", disk, disk, "internal")
+    assert r.returncode == 10
+    assert r.stderr.startswith("0: Failure: (119) No valid meta-data signature found.\n")
+    assert "drbdadm create-md" in r.stderr
+    assert hashlib.sha256(open(disk, "rb").read()).hexdigest() == before
+    r = udrbdd.run("status", "r0")
+    assert "disk:Diskless" in r.stdout
+
+
+def test_export_only_while_primary(udrbdd, tmp_path):
+    need_tool("nbdinfo")
+    disk = make_backing(str(tmp_path / "disk.img"), 64 * MiB)
+    bring_up(udrbdd, disk)
+    r = subprocess.run(["nbdinfo", udrbdd.uri()], capture_output=True, text=True)
+    assert r.returncode != 0
+    assert "Secondary" in r.stderr, r.stderr
+    udrbdd.run("primary", "r0", "--force", check=True)
+    r = subprocess.run(["nbdinfo", udrbdd.uri()], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    usable = int(re.search(r"export-size: (\d+)", r.stdout).group(1))
+    assert 60 * MiB < usable < 64 * MiB
+    udrbdd.run("secondary", "r0", check=True)
+    r = subprocess.run(["nbdinfo", udrbdd.uri()], capture_output=True, text=True)
+    assert r.returncode != 0
+
+
+def test_nbdcopy_round_trip_lands_on_backing_file(udrbdd, tmp_path):
+    need_tool("nbdcopy")
+    disk = make_backing(str(tmp_path / "disk.img"), 64 * MiB)
+    bring_up(udrbdd, disk, primary=True)
+    data = os.urandom(16 * MiB)
+    src, out = tmp_path / "src.bin", tmp_path / "out.bin"
+    src.write_bytes(data)
+    subprocess.run(["nbdcopy", str(src), udrbdd.uri()], check=True)
+    subprocess.run(["nbdcopy", udrbdd.uri(), str(out)], check=True)
+    assert out.read_bytes()[:len(data)] == data
+    # Internal meta data: the data area starts at byte 0 of the backing file.
+    with open(disk, "rb") as f:
+        assert f.read(len(data)) == data
+
+
+def test_kill9_then_al_replay_marks_hot_extents(udrbdd, tmp_path):
+    """A crash while Primary: the activity log on disk names the extents
+    written last, and Debian's drbdmeta apply-al marks them out of sync in
+    every peer slot."""
+    need_tool("qemu-io")
+    disk = make_backing(str(tmp_path / "disk.img"), 64 * MiB, peers=2)
+    bring_up(udrbdd, disk, primary=True)
+    # Writes into extents 1, 5 and 9 (4 MiB each).
+    for ext in (1, 5, 9):
+        subprocess.run(["qemu-io", "-f", "raw", udrbdd.uri(), "-c",
+                        f"write -P 0x5a {ext * 4 * MiB + 8192} 64k"],
+                       check=True, capture_output=True)
+    udrbdd.kill9()
+    r = drbdmeta("0", "v09", disk, "internal", "dump-md", real=True)
+    assert r.returncode != 0 and "unclean" in r.stderr
+    r = drbdmeta("0", "v09", disk, "internal", "apply-al", real=True)
+    assert r.returncode == 0, r.stderr
+    r = drbdmeta("0", "v09", disk, "internal", "dump-md", real=True)
+    assert r.returncode == 0, r.stderr
+    # Every hot extent: 1024 bits (4 MiB / 4 KiB) in each of the 2 slots.
+    m = re.search(r"# bits-set: (\d+)", r.stdout) or re.search(r"bits-set (\d+)", r.stdout)
+    ones = r.stdout.count("0xFFFFFFFFFFFFFFFF")
+    assert ones > 0, r.stdout[-2000:]
+    assert m is None or int(m.group(1)) >= 3 * 1024 * 2
+
+
+def test_disk_error_detaches_and_fails_io(udrbdd, tmp_path):
+    need_tool("qemu-io")
+    disk = make_backing(str(tmp_path / "disk.img"), 64 * MiB)
+    bring_up(udrbdd, disk, primary=True)
+    subprocess.run(["qemu-io", "-f", "raw", udrbdd.uri(), "-c", "write -P 0x11 0 64k"],
+                   check=True, capture_output=True)
+    udrbdd.run("faults", "--enable-faults=0x10", "--fault-rate=100", check=True)
+    r = subprocess.run(["qemu-io", "-f", "raw", udrbdd.uri(), "-c", "write -P 0x22 0 64k"],
+                       capture_output=True, text=True)
+    assert "error" in (r.stdout + r.stderr).lower()
+    udrbdd.run("faults", "--enable-faults=0", check=True)
+    for _ in range(50):
+        if "disk:Diskless" in udrbdd.run("status", "r0").stdout:
+            break
+        subprocess.run(["sleep", "0.1"])
+    assert "disk:Diskless" in udrbdd.run("status", "r0").stdout
+    # Nothing reads as good data from a failed disk.
+    r = subprocess.run(["qemu-io", "-f", "raw", udrbdd.uri(), "-c", "read -P 0x11 0 64k"],
+                       capture_output=True, text=True)
+    assert r.returncode != 0 or "error" in (r.stdout + r.stderr).lower()
+
+
+def test_down_writes_meta_data(udrbdd, tmp_path):
+    disk = make_backing(str(tmp_path / "disk.img"), 64 * MiB)
+    bring_up(udrbdd, disk, primary=True)
+    udrbdd.run("secondary", "r0", check=True)
+    udrbdd.run("down", "r0", check=True)
+    assert udrbdd.run("status").stdout == ""
+    # As after a kernel's clean down, userspace apply-al makes it clean.
+    r = drbdmeta("0", "v09", disk, "internal", "apply-al", real=True)
+    assert r.returncode == 0, r.stderr
+    r = drbdmeta("0", "v09", disk, "internal", "get-gi", "--node-id", "1", real=True)
+    assert r.returncode == 0, r.stderr
+    assert not r.stdout.startswith("0000000000000004"), r.stdout
