@@ -50,6 +50,15 @@
 #define ESHUTDOWN 108
 #endif
 
+/* printf-style checking for functions that format with vsnprintf: mingw's
+ * C99 stdio (__USE_MINGW_ANSI_STDIO) takes GNU formats such as %zu, but
+ * plain "printf" would check against msvcrt's. */
+#ifdef __MINGW32__
+#define PLAT_PRINTF(fmt, first) __attribute__((format(gnu_printf, fmt, first)))
+#else
+#define PLAT_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
+#endif
+
 /* Process start: sockets (WSAStartup), console, default log target.
  * Call it once before anything else in plat; later calls do nothing. */
 int plat_init(void);
@@ -69,8 +78,7 @@ enum plat_log_level {
 	PLAT_LOG_DEBUG = 7,
 };
 
-void plat_log(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void plat_log(int level, const char *fmt, ...) PLAT_PRINTF(2, 3);
 void plat_vlog(int level, const char *fmt, va_list ap);
 void plat_log_set_level(int max_level);
 void plat_log_set_ident(const char *ident);

@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 void plat_log_init_lock(void);
 
@@ -22,4 +23,17 @@ const char *plat_strerror(int neg_err)
 
 	/* GNU strerror_r returns a pointer that may or may not be buf. */
 	return strerror_r(e, buf, sizeof(buf));
+}
+
+int plat_hostname(char *buf, size_t len)
+{
+	if (gethostname(buf, len) < 0)
+		return -errno;
+	buf[len - 1] = 0; /* POSIX leaves truncated names unterminated */
+	return 0;
+}
+
+uint32_t plat_pid(void)
+{
+	return (uint32_t)getpid();
 }
