@@ -42,7 +42,11 @@ static inline void tap_register(struct tap_case *c)
 	static void tap_fn_##name(void)
 
 static inline void tap_fail(const char *file, int line, const char *fmt, ...)
+#ifdef __MINGW32__ /* mingw's C99 printf takes %zu; msvcrt's would not */
+	__attribute__((format(gnu_printf, 3, 4)));
+#else
 	__attribute__((format(printf, 3, 4)));
+#endif
 
 #include <stdarg.h>
 static inline void tap_fail(const char *file, int line, const char *fmt, ...)
