@@ -1,0 +1,188 @@
+"""drbdmeta compatibility: our drbdmeta against drbd-utils' /usr/sbin/drbdmeta.
+
+Byte-identical create-md and restore-md, identical dump-md text (minus the
+time/host header), identical apply-al results on an AL written by our engine
+code (md_al_writer), and refusals that leave data untouched.
+Build dir: $UDRBD_BUILD (default /work/main/build).
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+
+import pytest
+
+BUILD = os.environ.get("UDRBD_BUILD", "/work/main/build")
+OURS = os.path.join(BUILD, "md", "drbdmeta")
+WRITER = os.path.join(BUILD, "md", "md_al_writer")
+REAL = "/usr/sbin/drbdmeta"
+CI = os.environ.get("CI") == "true"
+
+
+def need(path, what):
+    if not os.access(path, os.X_OK):
+        if CI:
+            pytest.fail(f"{what} missing: {path}")
+        pytest.skip(f"{what} missing: {path}")
+
+
+@pytest.fixture(autouse=True)
+def tools():
+    need(OURS, "our drbdmeta")
+    need(REAL, "drbd-utils drbdmeta")
+
+
+def run(tool, *args, stdin=subprocess.DEVNULL):
+    return subprocess.run([tool, *args], stdin=stdin, capture_output=True, text=True)
+
+
+def md(tool, path, idx, cmd, *extra, ver="v09", force=True):
+    pre = ["--force"] if force else []
+    return run(tool, *pre, "0", ver, path, idx, cmd, *extra)
+
+
+def strip_header(text):
+    # "# <time> [<epoch>]" and "# <host>> <argv>" differ by design
+    return "\n".join(l for l in text.splitlines()
+                     if not (l.startswith("# 20") or "> " in l and l.startswith("# ")))
+
+
+def digest(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def mkfile(path, size):
+    with open(path, "wb") as f:
+        f.truncate(size)
+
+
+SIZES = [64 << 20, 1 << 30, (100 << 20) + 12345]
+LAYOUTS = ["internal", "flex-external", "1"]
+
+
+def size_for(layout, size):
+    # index 1 needs the second 128 MiB slot on the meta device
+    return max(size, 256 << 20) if layout == "1" else size
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("peers", [1, 2, 31])
+def test_create_and_dump_identical(tmp_path, size, layout, peers):
+    a, b = str(tmp_path / "real"), str(tmp_path / "ours")
+    size = size_for(layout, size)
+    mkfile(a, size)
+    mkfile(b, size)
+    r1 = md(REAL, a, layout, "create-md", str(peers))
+    r2 = md(OURS, b, layout, "create-md", str(peers))
+    assert r1.returncode == r2.returncode == 0, (r1.stderr, r2.stderr)
+    assert digest(a) == digest(b)
+    real_dump = md(REAL, a, layout, "dump-md")
+    assert real_dump.returncode == 0
+    assert strip_header(md(OURS, a, layout, "dump-md").stdout) == strip_header(real_dump.stdout)
+    assert strip_header(md(REAL, b, layout, "dump-md").stdout) == strip_header(real_dump.stdout)
+
+
+def edited_dump(text, peers):
+    """A dump with a size and a non-trivial bitmap, still valid input."""
+    out = []
+    for line in strip_header(text).splitlines():
+        if line.startswith("la-size-sect"):
+            line = "la-size-sect 100000;"
+        out.append(line)
+    text = "\n".join(out) + "\n"
+    words = " 0x00000000000000FF; 0x8000000000000001; 0x0000000000000000; 0xDEADBEEFCAFEF00D;"
+    for s in range(peers):
+        text = text.replace(f"bitmap[{s}] {{\n}}", f"bitmap[{s}] {{\n  {words}\n  3 times 0xFFFFFFFFFFFFFFFF;\n}}")
+    return text
+
+
+@pytest.mark.parametrize("layout", ["internal", "flex-external"])
+@pytest.mark.parametrize("peers", [1, 2, 31])
+def test_restore_identical(tmp_path, layout, peers):
+    a, b = str(tmp_path / "real"), str(tmp_path / "ours")
+    for p in (a, b):
+        mkfile(p, 64 << 20)
+        assert md(REAL, p, layout, "create-md", str(peers)).returncode == 0
+    dump = tmp_path / "dump.txt"
+    dump.write_text(edited_dump(md(REAL, a, layout, "dump-md").stdout, peers))
+    r1 = md(REAL, a, layout, "restore-md", str(dump))
+    r2 = md(OURS, b, layout, "restore-md", str(dump))
+    assert r1.returncode == r2.returncode == 0, (r1.stderr, r2.stderr)
+    assert digest(a) == digest(b)
+    d1 = md(REAL, a, layout, "dump-md").stdout
+    assert "bits-set 0;" not in d1
+    assert strip_header(md(OURS, a, layout, "dump-md").stdout) == strip_header(d1)
+
+
+@pytest.mark.parametrize("peers,al_extents,extents", [
+    (1, 67, "0 1 5 7 15"),
+    (2, 3, "0 1 3 5 7 2 4 6 8 9 10 11 12 13 14 1 0"),
+    (31, 4, "3 2 1 0 9 8 7 6 0 1"),
+])
+def test_apply_al_on_engine_al(tmp_path, peers, al_extents, extents):
+    need(WRITER, "md_al_writer")
+    a = str(tmp_path / "a")
+    mkfile(a, 64 << 20)
+    assert md(REAL, a, "internal", "create-md", str(peers)).returncode == 0
+    w = run(WRITER, a, "1", str(al_extents), *extents.split())
+    assert w.returncode == 0, w.stderr
+    unclean = md(REAL, a, "internal", "dump-md", force=False)
+    assert "unclean" in unclean.stderr or "not a block device" in unclean.stderr
+    assert "unclean" in md(REAL, a, "internal", "dump-md").stderr
+    b = str(tmp_path / "b")
+    shutil.copyfile(a, b)
+    r1 = md(REAL, a, "internal", "apply-al")
+    r2 = md(OURS, b, "internal", "apply-al")
+    assert r1.returncode == r2.returncode == 0, (r1.stderr, r2.stderr)
+    assert "Marked additional" in r1.stderr
+    assert digest(a) == digest(b)
+    dump = md(REAL, a, "internal", "dump-md").stdout
+    assert "0xFFFFFFFFFFFFFFFF" in dump
+
+
+def test_missing_file(tmp_path):
+    r = md(OURS, str(tmp_path / "nope"), "internal", "create-md", "1")
+    assert r.returncode == 20
+    assert "No such file" in r.stderr
+
+
+def test_too_small(tmp_path):
+    p = str(tmp_path / "small")
+    mkfile(p, 60 * 1024)
+    h = digest(p)
+    r = md(OURS, p, "internal", "create-md", "1")
+    assert r.returncode == 10
+    assert "is only 61440 bytes. That's not enough." in r.stderr
+    assert digest(p) == h
+
+
+def test_not_block_device_without_force(tmp_path):
+    p = str(tmp_path / "f")
+    mkfile(p, 1 << 20)
+    r = md(OURS, p, "internal", "create-md", "1", force=False)
+    assert r.returncode == 20 and "is not a block device!" in r.stderr
+
+
+@pytest.mark.parametrize("mkfs,name", [
+    (["mkfs.ext4", "-q", "-F"], "ext3 filesystem"),
+    (["mkntfs", "-F", "-Q", "-q"], "NTFS filesystem"),
+])
+def test_refuses_file_system(tmp_path, mkfs, name):
+    if not shutil.which(mkfs[0]):
+        if CI:
+            pytest.fail(f"{mkfs[0]} missing")
+        pytest.skip(f"{mkfs[0]} missing")
+    p = str(tmp_path / "fs")
+    mkfile(p, 64 << 20)
+    subprocess.run(mkfs + [p], check=True, capture_output=True)
+    h = digest(p)
+    r = md(OURS, p, "internal", "create-md", "1")
+    assert r.returncode == 40, r.stdout + r.stderr
+    assert f"Found {name}" in r.stdout
+    assert "Operation refused." in r.stdout
+    assert digest(p) == h
