@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "md/al.h"
+#include "md/sb.h"
 #include "md/endian.h"
 #include "plat/plat.h"
 

@@ -28,17 +28,6 @@
 #include "md/bitmap.h"
 #include "md/sb.h"
 
-/* Codes mingw's errno.h may lack (values only need to be unique). */
-#ifndef EUCLEAN
-#define EUCLEAN 117
-#endif
-#ifndef ENOMSG
-#define ENOMSG 42
-#endif
-#ifndef EBADMSG
-#define EBADMSG 74
-#endif
-
 struct plat_bdev;
 struct md_dev;
 

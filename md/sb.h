@@ -7,9 +7,21 @@
 #ifndef UDRBD_MD_SB_H
 #define UDRBD_MD_SB_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Codes mingw's errno.h may lack (values only need to be unique). */
+#ifndef EUCLEAN
+#define EUCLEAN 117
+#endif
+#ifndef ENOMSG
+#define ENOMSG 42
+#endif
+#ifndef EBADMSG
+#define EBADMSG 74
+#endif
 
 #define MD_BLOCK_SIZE 4096
 #define MD_MAX_PEERS 32		/* peer records / node ids 0..31 */
