@@ -66,9 +66,9 @@ static void close_disks(struct device *dev)
 	dev->backing_path = dev->meta_path = NULL;
 }
 
-/* Reads the meta data; unclean meta data (a crash while attached) gets its
- * activity log replayed first, as drbdadm runs apply-al before every
- * attach (drbd-metadata-resync.md §1.9, §3.6). */
+/* Reads the meta data. Unclean meta data (a crash while attached) is
+ * refused as the kernel refuses it (ERR_MD_UNCLEAN): drbdadm runs
+ * "drbdmeta apply-al" before every attach (drbd-metadata-resync.md §1.9). */
 static int load_md(struct device *dev, const struct attach_args *a,
 		   struct cmd_reply *r)
 {
@@ -83,16 +83,6 @@ static int load_md(struct device *dev, const struct attach_args *a,
 	o.al_updates = a->conf.al_updates;
 	o.md_flushes = a->conf.md_flushes;
 	err = md_attach(dev->data, dev->meta, &o, &dev->md, why, sizeof(why));
-	if (err == -EUCLEAN) {
-		plat_warn("%s/%u: meta data on %s is unclean (crash?): replaying the activity log",
-			  dev->res->name, dev->volume, a->meta);
-#ifdef MD_HAVE_APPLY_AL
-		err = md_apply_al(dev->meta, a->meta_index, why, sizeof(why));
-#endif
-		if (!err)
-			err = md_attach(dev->data, dev->meta, &o, &dev->md, why,
-					sizeof(why));
-	}
 	if (err) {
 		plat_err("%s/%u: attach of %s refused: %s", dev->res->name, dev->volume,
 			 a->backing, why);

@@ -4,9 +4,10 @@ Primary, crash recovery through the activity log, and disk failures."""
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 
-from conftest import drbdmeta, make_backing, need_tool
+from conftest import Udrbdd, drbdmeta, make_backing, need_tool
 
 MiB = 1 << 20
 
@@ -129,8 +130,26 @@ def test_kill9_then_al_replay_marks_hot_extents(udrbdd, tmp_path):
     udrbdd.kill9()
     r = drbdmeta("--force", "0", "v09", disk, "internal", "dump-md", real=True)
     assert 'meta data is "unclean"' in r.stderr, r.stderr
-    r = drbdmeta("--force", "0", "v09", disk, "internal", "apply-al", real=True)
-    assert r.returncode == 0, r.stderr
+    # Attach refuses unclean meta data, as the kernel does (165).
+    os.makedirs(tmp_path / "again")
+    d2 = Udrbdd(str(tmp_path / "again")).start()
+    try:
+        d2.run("new-resource", "r0", "0", check=True)
+        d2.run("new-minor", "r0", "0", "0", check=True)
+        r = d2.run("attach", "0", disk, disk, "internal")
+        assert r.returncode == 10 and "(165) Unclean meta-data found." in r.stderr, r.stderr
+        # Our apply-al and Debian's give the same bytes.
+        ours = str(tmp_path / "ours.img")
+        shutil.copyfile(disk, ours)
+        assert drbdmeta("--force", "0", "v09", ours, "internal", "apply-al").returncode == 0
+        assert drbdmeta("--force", "0", "v09", disk, "internal", "apply-al",
+                        real=True).returncode == 0
+        assert open(ours, "rb").read() == open(disk, "rb").read()
+        d2.run("attach", "0", disk, disk, "internal", check=True)
+        assert "disk:UpToDate" in d2.run("status", "r0").stdout
+        d2.run("down", "r0", check=True)
+    finally:
+        d2.stop()
     r = drbdmeta("--force", "0", "v09", disk, "internal", "dump-md", real=True)
     assert r.returncode == 0, r.stderr
     # Every hot extent is 1024 bits (4 MiB / 4 KiB), set in both slots.
