@@ -34,8 +34,8 @@ static void dump_header(struct dm *d)
 	char ts[64], host[256] = "";
 	time_t t = time(NULL);
 
-	strftime(ts, sizeof(ts), "%F %T %z", localtime(&t));
-	gethostname(host, sizeof(host) - 1);
+	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S %z", localtime(&t));
+	plat_hostname(host, sizeof(host));
 	printf("# DRBD meta data dump\n# %s [%lld]\n# %s>", ts, (long long)t, host);
 	for (int i = 0; i < d->argc; i++)
 		printf(" %s", d->argv[i]);

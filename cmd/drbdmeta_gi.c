@@ -92,9 +92,26 @@ int dm_show_gi(struct dm *d, int argc, char **argv)
 	return 0;
 }
 
+/* next_field(s), which mingw-w64 lacks: empty fields count. */
+static char *next_field(char **s)
+{
+	char *t = *s, *colon;
+
+	if (!t)
+		return NULL;
+	colon = strchr(t, ':');
+	if (colon) {
+		*colon = 0;
+		*s = colon + 1;
+	} else {
+		*s = NULL;
+	}
+	return t;
+}
+
 static int gi_field_u64(char **s, uint64_t *v)
 {
-	char *t = strsep(s, ":"), *e;
+	char *t = next_field(s), *e;
 
 	if (!t)
 		return 0;
@@ -110,7 +127,7 @@ static int gi_field_u64(char **s, uint64_t *v)
 
 static int gi_field_bit(char **s, uint32_t *flags, uint32_t mask)
 {
-	char *t = strsep(s, ":"), *e;
+	char *t = next_field(s), *e;
 	unsigned long v;
 
 	if (!t)

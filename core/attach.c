@@ -46,13 +46,13 @@ static int open_disks(struct device *dev, const struct attach_args *a,
 				     a->backing, plat_strerror(err));
 	if (md_idx_is_internal(a->meta_index) || strcmp(a->meta, a->backing) == 0) {
 		dev->meta = dev->data;
-		return NO_ERROR;
+		return DRBD_NO_ERROR;
 	}
 	err = plat_bdev_open(a->meta, flags, &dev->meta);
 	if (err)
 		return cmd_reply_set(r, CMD_OTHER_ERROR, "Can not open device '%s': %s",
 				     a->meta, plat_strerror(err));
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }
 
 static void close_disks(struct device *dev)
@@ -88,7 +88,7 @@ static int load_md(struct device *dev, const struct attach_args *a,
 			 a->backing, why);
 		return md_refusal(err, why, r);
 	}
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }
 
 /* Initial disk state from the super block flags (§1.9): with no peer whose
@@ -112,10 +112,10 @@ int device_attach(struct device *dev, const struct attach_args *a,
 	if (dev->disk != D_DISKLESS)
 		return cmd_reply_set(r, ERR_DISK_CONFIGURED, NULL);
 	rc = open_disks(dev, a, r);
-	if (rc != NO_ERROR)
+	if (rc != DRBD_NO_ERROR)
 		goto fail;
 	rc = load_md(dev, a, r);
-	if (rc != NO_ERROR)
+	if (rc != DRBD_NO_ERROR)
 		goto fail;
 	usable = md_usable_sectors(dev->md);
 	if (a->conf.size_sect > usable) {
@@ -149,7 +149,7 @@ int device_attach(struct device *dev, const struct attach_args *a,
 		    dev->volume, a->backing, (unsigned long long)dev->size_sect,
 		    drbd_disk_state_name(dev->disk));
 	engine_state_changed(dev->res->eng);
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 fail_md:
 	md_detach(dev->md);
 	dev->md = NULL;
@@ -193,7 +193,7 @@ static void release_disk(struct device *dev, enum drbd_disk_state final)
 int device_detach(struct device *dev, bool force, struct cmd_reply *r)
 {
 	if (dev->disk == D_DISKLESS)
-		return NO_ERROR;
+		return DRBD_NO_ERROR;
 	/* Without peers a Primary would lose its only data: DRBD refuses. */
 	if (dev->res->role == R_PRIMARY && !force)
 		return cmd_reply_set(r, SS_NO_UP_TO_DATE_DISK, NULL);
@@ -203,7 +203,7 @@ int device_detach(struct device *dev, bool force, struct cmd_reply *r)
 	engine_state_changed(dev->res->eng);
 	release_disk(dev, D_DISKLESS);
 	plat_notice("%s/%u: detached", dev->res->name, dev->volume);
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }
 
 void device_detach_failed(struct device *dev)

@@ -11,7 +11,7 @@
 /* enum drbd_ret_code values (the kernel's numbers, seen in drbdsetup's
  * "Failure: (N)" lines; drbd-metadata-resync.md §8.4). */
 enum {
-	NO_ERROR = 101,
+	DRBD_NO_ERROR = 101,
 	ERR_OPEN_DISK = 104,
 	ERR_OPEN_MD_DISK = 105,
 	ERR_DISK_TOO_SMALL = 111,
@@ -55,7 +55,7 @@ struct cmd_reply {
 
 static inline void cmd_reply_init(struct cmd_reply *r)
 {
-	r->ret_code = NO_ERROR;
+	r->ret_code = DRBD_NO_ERROR;
 	r->info[0] = 0;
 }
 

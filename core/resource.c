@@ -45,7 +45,7 @@ int resource_new(struct engine *eng, const char *name, int node_id,
 	*pp = res;
 	plat_notice("%s: created, node-id %d", name, node_id);
 	engine_state_changed(eng);
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }
 
 int resource_del(struct engine *eng, const char *name, struct cmd_reply *r)
@@ -64,7 +64,7 @@ int resource_del(struct engine *eng, const char *name, struct cmd_reply *r)
 	plat_notice("%s: deleted", res->name);
 	free(res);
 	engine_state_changed(eng);
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }
 
 int device_new(struct resource *res, unsigned minor, unsigned volume,
@@ -93,7 +93,7 @@ int device_new(struct resource *res, unsigned minor, unsigned volume,
 	*pp = dev;
 	plat_notice("%s/%u: minor %u created", res->name, volume, minor);
 	engine_state_changed(res->eng);
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }
 
 int device_del(struct device *dev, struct cmd_reply *r)
@@ -114,7 +114,7 @@ int device_del(struct device *dev, struct cmd_reply *r)
 	plat_mutex_destroy(&dev->io_lock);
 	free(dev);
 	engine_state_changed(res->eng);
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }
 
 int resource_down(struct resource *res, bool force, struct cmd_reply *r)
@@ -125,7 +125,7 @@ int resource_down(struct resource *res, bool force, struct cmd_reply *r)
 
 	if (res->role == R_PRIMARY) {
 		rc = resource_secondary(res, r);
-		if (rc != NO_ERROR && rc != SS_SUCCESS && !force)
+		if (rc != DRBD_NO_ERROR && rc != SS_SUCCESS && !force)
 			return rc;
 		if (force && res->role == R_PRIMARY) {
 			for (struct device *d = res->devices; d; d = d->next)
@@ -136,10 +136,10 @@ int resource_down(struct resource *res, bool force, struct cmd_reply *r)
 	while (res->devices) {
 		struct device *d = res->devices;
 		rc = device_detach(d, force, r);
-		if (rc != NO_ERROR && rc != SS_SUCCESS)
+		if (rc != DRBD_NO_ERROR && rc != SS_SUCCESS)
 			return rc;
 		rc = device_del(d, r);
-		if (rc != NO_ERROR)
+		if (rc != DRBD_NO_ERROR)
 			return rc;
 	}
 	strcpy(name, res->name);

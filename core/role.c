@@ -14,7 +14,7 @@ static int may_promote(struct resource *res, bool force, struct cmd_reply *r)
 		if (!force || d->disk < D_INCONSISTENT || d->failed_pending)
 			return cmd_reply_set(r, SS_NO_UP_TO_DATE_DISK, NULL);
 	}
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }
 
 static int promote_device(struct device *dev, bool force)
@@ -43,11 +43,11 @@ int resource_primary(struct resource *res, bool force, struct cmd_reply *r)
 	int rc, err;
 
 	if (res->role == R_PRIMARY)
-		return NO_ERROR;
+		return DRBD_NO_ERROR;
 	if (!res->devices)
 		return cmd_reply_set(r, SS_NO_UP_TO_DATE_DISK, NULL);
 	rc = may_promote(res, force, r);
-	if (rc != NO_ERROR)
+	if (rc != DRBD_NO_ERROR)
 		return rc;
 	for (struct device *d = res->devices; d; d = d->next) {
 		err = promote_device(d, force);
@@ -60,13 +60,13 @@ int resource_primary(struct resource *res, bool force, struct cmd_reply *r)
 		device_export_set_available(d, true);
 	plat_notice("%s: Primary%s", res->name, force ? " (forced)" : "");
 	engine_state_changed(res->eng);
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }
 
 int resource_secondary(struct resource *res, struct cmd_reply *r)
 {
 	if (res->role != R_PRIMARY)
-		return NO_ERROR;
+		return DRBD_NO_ERROR;
 	for (struct device *d = res->devices; d; d = d->next)
 		if (device_open_count(d))
 			return cmd_reply_set(r, SS_DEVICE_IN_USE,
@@ -87,7 +87,7 @@ int resource_secondary(struct resource *res, struct cmd_reply *r)
 	}
 	plat_notice("%s: Secondary", res->name);
 	engine_state_changed(res->eng);
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }
 
 int device_new_current_uuid(struct device *dev, bool clear_bitmap,
@@ -124,5 +124,5 @@ int device_new_current_uuid(struct device *dev, bool clear_bitmap,
 		    (unsigned long long)sb->current_uuid,
 		    clear_bitmap ? " (bitmap cleared)" : "");
 	engine_state_changed(dev->res->eng);
-	return NO_ERROR;
+	return DRBD_NO_ERROR;
 }

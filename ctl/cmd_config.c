@@ -333,7 +333,7 @@ static int cmd_down(struct ctl_req *q, const struct args *a)
 		return rc;
 	cmd_reply_init(&r);
 	if (!strcmp(a->pos[0], "all")) {
-		while (q->eng->resources && r.ret_code == NO_ERROR)
+		while (q->eng->resources && r.ret_code == DRBD_NO_ERROR)
 			resource_down(q->eng->resources, false, &r);
 		return reply_exit(q, &r, "all");
 	}

@@ -68,14 +68,14 @@ int ctl_render_reply(const struct cmd_reply *r, const char *objname, struct strb
 {
 	int rc = 0;
 
-	if (r->ret_code == NO_ERROR || r->ret_code == SS_SUCCESS ||
+	if (r->ret_code == DRBD_NO_ERROR || r->ret_code == SS_SUCCESS ||
 	    r->ret_code == SS_NOTHING_TO_DO)
 		return 0;
 	if (r->ret_code == CMD_OTHER_ERROR) {
 		strbuf_printf(err, "%s\n", r->info);
 		return 20;
 	}
-	if (r->ret_code > NO_ERROR) {
+	if (r->ret_code > DRBD_NO_ERROR) {
 		strbuf_printf(err, "%s: Failure: (%d) %s\n", objname, r->ret_code,
 			    ctl_ret_code_text(r->ret_code));
 		rc = 10;

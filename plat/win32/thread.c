@@ -9,6 +9,9 @@ struct plat_thread {
 	void *(*fn)(void *);
 	void *arg;
 	void *ret;
+	/* Set by plat_thread_detach: the thread frees the handle itself. Only
+	 * the two parties touch it, under InterlockedExchange. */
+	volatile LONG detached_or_done;
 };
 
 static unsigned __stdcall trampoline(void *p)
@@ -16,6 +19,11 @@ static unsigned __stdcall trampoline(void *p)
 	struct plat_thread *t = p;
 
 	t->ret = t->fn(t->arg);
+	/* Whoever comes second (detach or thread end) frees the handle. */
+	if (InterlockedExchange(&t->detached_or_done, 1)) {
+		CloseHandle(t->h);
+		free(t);
+	}
 	return 0;
 }
 
@@ -56,6 +64,14 @@ int plat_thread_start(struct plat_thread **out, void *(*fn)(void *), void *arg,
 	return 0;
 }
 
+void plat_thread_detach(struct plat_thread *t)
+{
+	if (InterlockedExchange(&t->detached_or_done, 1)) {
+		CloseHandle(t->h);
+		free(t);
+	}
+}
+
 int plat_thread_join(struct plat_thread *t, void **ret)
 {
 	int err = 0;
@@ -69,9 +85,20 @@ int plat_thread_join(struct plat_thread *t, void **ret)
 	return err;
 }
 
+/* plat.h keeps <windows.h> out, so the lock types are opaque there. */
+static SRWLOCK *srw(plat_mutex *m)
+{
+	return (SRWLOCK *)&m->opaque;
+}
+
+static CONDITION_VARIABLE *cv(plat_cond *c)
+{
+	return (CONDITION_VARIABLE *)&c->opaque;
+}
+
 void plat_mutex_init(plat_mutex *m)
 {
-	InitializeSRWLock(&m->l);
+	InitializeSRWLock(srw(m));
 }
 
 void plat_mutex_destroy(plat_mutex *m)
@@ -81,17 +108,17 @@ void plat_mutex_destroy(plat_mutex *m)
 
 void plat_mutex_lock(plat_mutex *m)
 {
-	AcquireSRWLockExclusive(&m->l);
+	AcquireSRWLockExclusive(srw(m));
 }
 
 void plat_mutex_unlock(plat_mutex *m)
 {
-	ReleaseSRWLockExclusive(&m->l);
+	ReleaseSRWLockExclusive(srw(m));
 }
 
 void plat_cond_init(plat_cond *c)
 {
-	InitializeConditionVariable(&c->c);
+	InitializeConditionVariable(cv(c));
 }
 
 void plat_cond_destroy(plat_cond *c)
@@ -101,7 +128,7 @@ void plat_cond_destroy(plat_cond *c)
 
 void plat_cond_wait(plat_cond *c, plat_mutex *m)
 {
-	SleepConditionVariableSRW(&c->c, &m->l, INFINITE, 0);
+	SleepConditionVariableSRW(cv(c), srw(m), INFINITE, 0);
 }
 
 int plat_cond_timedwait(plat_cond *c, plat_mutex *m, uint32_t timeout_ms)
@@ -109,17 +136,17 @@ int plat_cond_timedwait(plat_cond *c, plat_mutex *m, uint32_t timeout_ms)
 	/* INFINITE is 0xffffffff: clamp so a huge timeout still ends. */
 	DWORD ms = timeout_ms >= INFINITE ? INFINITE - 1 : timeout_ms;
 
-	if (SleepConditionVariableSRW(&c->c, &m->l, ms, 0))
+	if (SleepConditionVariableSRW(cv(c), srw(m), ms, 0))
 		return 0;
 	return GetLastError() == ERROR_TIMEOUT ? -ETIMEDOUT : plat_win32_last_err();
 }
 
 void plat_cond_signal(plat_cond *c)
 {
-	WakeConditionVariable(&c->c);
+	WakeConditionVariable(cv(c));
 }
 
 void plat_cond_broadcast(plat_cond *c)
 {
-	WakeAllConditionVariable(&c->c);
+	WakeAllConditionVariable(cv(c));
 }

@@ -101,7 +101,7 @@ TAP_TEST(option_rendering)
 	f.res.opts.quorum = 2;
 	TAP_EQ(ctl_fmt_show(&sb, res, 1, "r0", &(struct ctl_show_opts){ 0 }), 0);
 	s = strbuf_str(&sb);
-	TAP_OK(strstr(s, "        quorum          \t2;\n"), "quorum count: %s", s);
+	TAP_OK(strstr(s, "        quorum          \t2;\n"), "quorum count: %s", s ? s : "(null)");
 	TAP_OK(strstr(s, "            protocol        \tA;\n"), "protocol");
 	TAP_OK(strstr(s, "            allow-two-primaries\tyes;\n"), "bool");
 	TAP_OK(strstr(s, "            shared-secret   \t\"a\\\"b\\\\c\";\n"), "quoting");
