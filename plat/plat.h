@@ -14,10 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifdef _WIN32
-#include <winsock2.h>
-#include <windows.h>
-#else
+#ifndef _WIN32
 #include <pthread.h>
 #endif
 
@@ -135,8 +132,11 @@ void plat_free_aligned(void *p);
 /* ---- threads and locks (plat/<os>/thread.c) ----------------------------- */
 
 #ifdef _WIN32
-typedef struct { SRWLOCK l; } plat_mutex;
-typedef struct { CONDITION_VARIABLE c; } plat_cond;
+/* The size and alignment of SRWLOCK and CONDITION_VARIABLE (one pointer),
+ * so this header needs no <windows.h>: its macros (NO_ERROR, ERROR,
+ * DELETE, IN, OUT, ...) would clash with DRBD's names above plat/. */
+typedef struct { void *opaque; } plat_mutex;
+typedef struct { void *opaque; } plat_cond;
 #else
 typedef struct { pthread_mutex_t m; } plat_mutex;
 typedef struct { pthread_cond_t c; } plat_cond;
@@ -183,8 +183,8 @@ int plat_random_bytes(void *buf, size_t len);
 /* ---- sockets (plat/<os>/sock.c) ----------------------------------------- */
 
 #ifdef _WIN32
-typedef SOCKET plat_sock;
-#define PLAT_SOCK_INVALID INVALID_SOCKET
+typedef uintptr_t plat_sock; /* a SOCKET */
+#define PLAT_SOCK_INVALID (~(plat_sock)0)
 #else
 typedef int plat_sock;
 #define PLAT_SOCK_INVALID (-1)

@@ -5,7 +5,13 @@
 
 #include "plat/plat.h"
 
+#include <winsock2.h>
+#include <windows.h>
 #include <wchar.h>
+
+_Static_assert(sizeof(plat_mutex) == sizeof(SRWLOCK), "plat_mutex is an SRWLOCK");
+_Static_assert(sizeof(plat_cond) == sizeof(CONDITION_VARIABLE), "plat_cond");
+_Static_assert(sizeof(plat_sock) == sizeof(SOCKET), "plat_sock is a SOCKET");
 
 /* GetLastError() and WSAGetLastError() codes to negative errno codes. */
 int plat_win32_err(DWORD e);

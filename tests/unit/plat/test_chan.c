@@ -3,6 +3,7 @@
 #include "tests/tap.h"
 
 #ifdef _WIN32
+#include <windows.h>
 #include <sddl.h>
 #else
 #include <sys/stat.h>

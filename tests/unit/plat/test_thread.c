@@ -132,6 +132,42 @@ TAP_TEST(broadcast_wakes_all_waiters)
 	shared_destroy(&s);
 }
 
+static void *finish(void *p)
+{
+	struct shared *s = p;
+
+	plat_mutex_lock(&s->m);
+	s->flag = true;
+	plat_cond_signal(&s->c);
+	plat_mutex_unlock(&s->m);
+	return NULL;
+}
+
+/* Detached threads free themselves, whether they end before or after the
+ * detach (the leak checker of the sanitizer build watches this). */
+TAP_TEST(detach_before_and_after_end)
+{
+	struct plat_thread *t;
+	struct shared s;
+
+	for (int late = 0; late < 2; late++) {
+		shared_init(&s);
+		TAP_EQ(plat_thread_start(&t, finish, &s, "detached"), 0);
+		if (!late)
+			plat_thread_detach(t);
+		plat_mutex_lock(&s.m);
+		while (!s.flag)
+			plat_cond_wait(&s.c, &s.m);
+		plat_mutex_unlock(&s.m);
+		if (late) {
+			plat_sleep_ms(20);
+			plat_thread_detach(t);
+		}
+		plat_sleep_ms(20); /* let it finish before s goes away */
+		shared_destroy(&s);
+	}
+}
+
 int main(void)
 {
 	plat_init();
