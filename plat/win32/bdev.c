@@ -41,6 +41,18 @@ static int open_handle(const char *path, unsigned flags, HANDLE *h)
 	return *h == INVALID_HANDLE_VALUE ? plat_win32_last_err() : 0;
 }
 
+/* A file name must name a file: "NUL", "COM1" or a pipe open as other
+ * handle types, as a POSIX char device would. Device names (volumes,
+ * drives) are trusted; Wine reports its volumes as no disk type. */
+static int check_file(HANDLE *h)
+{
+	if (GetFileType(*h) != FILE_TYPE_DISK) {
+		CloseHandle(*h);
+		return -ENODEV;
+	}
+	return 0;
+}
+
 int plat_bdev_open(const char *path, unsigned flags, struct plat_bdev **out)
 {
 	char winpath[MAX_PATH];
@@ -52,6 +64,8 @@ int plat_bdev_open(const char *path, unsigned flags, struct plat_bdev **out)
 	if (dev < 0)
 		return dev;
 	err = open_handle(winpath, flags, &h);
+	if (!err && !dev)
+		err = check_file(&h);
 	if (err)
 		return err;
 	b = calloc(1, sizeof(*b));

@@ -20,6 +20,18 @@ TAP_TEST(missing_file_is_enoent)
 	TAP_EQ(plat_bdev_open(path, 0, &b), -ENOENT);
 }
 
+TAP_TEST(character_device_is_refused)
+{
+	struct plat_bdev *b = NULL;
+#ifdef _WIN32
+	const char *null_dev = "NUL";
+#else
+	const char *null_dev = "/dev/null";
+#endif
+
+	TAP_EQ(plat_bdev_open(null_dev, PLAT_BDEV_RDONLY, &b), -ENODEV);
+}
+
 TAP_TEST(size_write_read_flush)
 {
 	struct plat_bdev *b;

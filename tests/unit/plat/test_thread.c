@@ -67,16 +67,21 @@ TAP_TEST(timedwait_times_out)
 	shared_destroy(&s);
 }
 
-static void *set_flag(void *p)
+static void *finish(void *p)
 {
 	struct shared *s = p;
 
-	plat_sleep_ms(20);
 	plat_mutex_lock(&s->m);
 	s->flag = true;
 	plat_cond_signal(&s->c);
 	plat_mutex_unlock(&s->m);
 	return NULL;
+}
+
+static void *set_flag(void *p)
+{
+	plat_sleep_ms(20);
+	return finish(p);
 }
 
 TAP_TEST(signal_wakes_timedwait)
@@ -130,17 +135,6 @@ TAP_TEST(broadcast_wakes_all_waiters)
 		TAP_EQ(plat_thread_join(t[i], NULL), 0);
 	TAP_EQ(s.counter, 0);
 	shared_destroy(&s);
-}
-
-static void *finish(void *p)
-{
-	struct shared *s = p;
-
-	plat_mutex_lock(&s->m);
-	s->flag = true;
-	plat_cond_signal(&s->c);
-	plat_mutex_unlock(&s->m);
-	return NULL;
 }
 
 /* Detached threads free themselves, whether they end before or after the
