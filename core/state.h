@@ -1,31 +1,19 @@
 /* DRBD's state vocabulary (roles, disk states, connection and replication
- * states) with the spellings drbdsetup prints (drbd-metadata-resync.md §8.1).
- * The numeric order of disk states matters: comparisons like
- * "disk >= D_INCONSISTENT" follow DRBD's ordering. */
+ * states) in DRBD's own numeric order, with the spellings drbdsetup prints
+ * (drbd-metadata-resync.md §8.1). The order matters: comparisons like
+ * "disk >= D_INCONSISTENT", and "SyncSource up to PausedSyncT, except the
+ * Verify states", follow DRBD's enums. */
 #ifndef UDRBD_CORE_STATE_H
 #define UDRBD_CORE_STATE_H
 
 enum drbd_role {
-	R_UNKNOWN = 0,
+	R_UNKNOWN,
 	R_PRIMARY,
 	R_SECONDARY,
 };
 
-enum drbd_disk_state {
-	D_DISKLESS = 0,
-	D_ATTACHING,
-	D_DETACHING,
-	D_FAILED,
-	D_NEGOTIATING,
-	D_INCONSISTENT,
-	D_OUTDATED,
-	D_UNKNOWN,
-	D_CONSISTENT,
-	D_UP_TO_DATE,
-};
-
 enum drbd_conn_state {
-	C_STANDALONE = 0,
+	C_STANDALONE,
 	C_DISCONNECTING,
 	C_UNCONNECTED,
 	C_TIMEOUT,
@@ -37,8 +25,9 @@ enum drbd_conn_state {
 	C_CONNECTED,
 };
 
+/* DRBD numbers these on from C_CONNECTED; only the order matters here. */
 enum drbd_repl_state {
-	L_OFF = 0,
+	L_OFF,
 	L_ESTABLISHED,
 	L_STARTING_SYNC_S,
 	L_STARTING_SYNC_T,
@@ -55,9 +44,29 @@ enum drbd_repl_state {
 	L_BEHIND,
 };
 
+enum drbd_disk_state {
+	D_DISKLESS,
+	D_ATTACHING,
+	D_DETACHING,
+	D_FAILED,
+	D_NEGOTIATING,
+	D_INCONSISTENT,
+	D_OUTDATED,
+	D_UNKNOWN,
+	D_CONSISTENT,
+	D_UP_TO_DATE,
+};
+
+/* Out-of-range values print as "?" rather than crash a formatter. */
 const char *drbd_role_name(enum drbd_role r);
-const char *drbd_disk_state_name(enum drbd_disk_state d);
 const char *drbd_conn_state_name(enum drbd_conn_state c);
-const char *drbd_repl_state_name(enum drbd_repl_state r);
+const char *drbd_repl_state_name(enum drbd_repl_state l);
+const char *drbd_disk_state_name(enum drbd_disk_state d);
+
+/* Reverse lookups for parsers; -1 when the name is unknown. */
+int drbd_role_from_name(const char *s);
+int drbd_conn_state_from_name(const char *s);
+int drbd_repl_state_from_name(const char *s);
+int drbd_disk_state_from_name(const char *s);
 
 #endif

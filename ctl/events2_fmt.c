@@ -22,7 +22,7 @@ struct promotion {
 static int up_to_date_replicas(const struct ctl_resource *r,
 			       const struct ctl_device *d, bool *stable)
 {
-	int n = d->disk == CTL_D_UP_TO_DATE;
+	int n = d->disk == D_UP_TO_DATE;
 
 	/* A local UpToDate disk counts as stable; a peer's only when it says
 	 * so in its UUID flags. */
@@ -31,7 +31,7 @@ static int up_to_date_replicas(const struct ctl_resource *r,
 		const struct ctl_peer_device *pd =
 			ctl_find_peer_device(&r->conns[i], d->volume);
 
-		if (!pd || pd->peer_disk != CTL_D_UP_TO_DATE)
+		if (!pd || pd->peer_disk != D_UP_TO_DATE)
 			continue;
 		n++;
 		if (pd->stats.uuid_flags & CTL_UUID_FLAG_STABLE)
@@ -42,10 +42,10 @@ static int up_to_date_replicas(const struct ctl_resource *r,
 
 static bool have_primary(const struct ctl_resource *r)
 {
-	if (r->role == CTL_R_PRIMARY)
+	if (r->role == R_PRIMARY)
 		return true;
 	for (size_t i = 0; i < r->n_conns; i++)
-		if (r->conns[i].peer_role == CTL_R_PRIMARY)
+		if (r->conns[i].peer_role == R_PRIMARY)
 			return true;
 	return false;
 }
@@ -68,10 +68,10 @@ static struct promotion promotion_of(const struct ctl_resource *r)
 
 		if (!d->has_quorum)
 			return p;
-		if (d->disk == CTL_D_UP_TO_DATE)
+		if (d->disk == D_UP_TO_DATE)
 			up_to_date++;
-		else if (d->disk != CTL_D_CONSISTENT &&
-			 d->disk != CTL_D_INCONSISTENT)
+		else if (d->disk != D_CONSISTENT &&
+			 d->disk != D_INCONSISTENT)
 			all_have_disk = false;
 		if (min_replicas == -1 || n < min_replicas)
 			min_replicas = n;
@@ -116,7 +116,7 @@ static void resource_changes(struct ev2_ctx *c, const struct ctl_resource *old,
 
 	line_start(c, !old, "resource");
 	if (role || full)
-		strbuf_printf(sb, " role:%s", ctl_role_name(new->role));
+		strbuf_printf(sb, " role:%s", drbd_role_name(new->role));
 	if (info || full)
 		strbuf_printf(sb, " suspended:%s", ctl_susp_str(new));
 	if (fail_io || full)
@@ -147,9 +147,9 @@ static void connection_changes(struct ev2_ctx *c, const struct ctl_connection *o
 	strbuf_printf(sb, " peer-node-id:%u conn-name:%s", new->peer_node_id,
 		      new->name);
 	if (cstate || full)
-		strbuf_printf(sb, " connection:%s", ctl_conn_state_name(new->cstate));
+		strbuf_printf(sb, " connection:%s", drbd_conn_state_name(new->cstate));
 	if (role || full)
-		strbuf_printf(sb, " role:%s", ctl_role_name(new->peer_role));
+		strbuf_printf(sb, " role:%s", drbd_role_name(new->peer_role));
 	if (stats || full)
 		ctl_print_conn_stats(&c->out, 0, old ? &old->stats : NULL,
 				     &new->stats, &c->m);
@@ -174,7 +174,7 @@ static void device_changes(struct ev2_ctx *c, const struct ctl_device *old,
 	if (info || full)
 		strbuf_printf(sb, " backing_dev:%s disk:%s client:%s quorum:%s",
 			      ctl_backing_dev_str(new),
-			      ctl_disk_state_name(new->disk),
+			      drbd_disk_state_name(new->disk),
 			      ctl_client_str(new->client),
 			      ctl_yesno(new->has_quorum));
 	if (stats || full)
@@ -208,10 +208,10 @@ static void peer_device_changes(struct ev2_ctx *c,
 	strbuf_printf(sb, " peer-node-id:%u conn-name:%s volume:%u",
 		      conn->peer_node_id, conn->name, new->volume);
 	if (repl || full)
-		strbuf_printf(sb, " replication:%s", ctl_repl_state_name(new->repl));
+		strbuf_printf(sb, " replication:%s", drbd_repl_state_name(new->repl));
 	if (disk || full || client != old_client)
 		strbuf_printf(sb, " peer-disk:%s peer-client:%s",
-			      ctl_disk_state_name(new->peer_disk),
+			      drbd_disk_state_name(new->peer_disk),
 			      ctl_client_str(new->peer_client));
 	if (susp || full)
 		strbuf_printf(sb, " resync-suspended:%s", ctl_resync_susp_str(new));

@@ -141,7 +141,7 @@ static void show_connection(struct show_ctx *c, const struct ctl_connection *con
 		c->indent--;
 		ctl_show_line(c, "}\n");
 	}
-	if (conn->cstate == CTL_C_STANDALONE)
+	if (conn->cstate == C_STANDALONE)
 		ctl_show_line(c, "_is_standalone;\n");
 	options(c, "net", &ctl_net_opt_section, &conn->opts, conn->name);
 	pds = ctl_sort_peer_devices(conn, &failed);

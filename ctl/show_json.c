@@ -125,7 +125,7 @@ static void jconnection(struct show_ctx *c, const struct ctl_connection *conn)
 		c->indent--;
 		ctl_show_line(c, "},\n");
 	}
-	if (conn->cstate == CTL_C_STANDALONE)
+	if (conn->cstate == C_STANDALONE)
 		ctl_show_line(c, "\"_is_standalone\": true,\n");
 	joptions(c, "net", &ctl_net_opt_section, &conn->opts, conn->name,
 		 false, true);

@@ -9,17 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static enum ctl_disk_state view_disk(enum drbd_disk_state d)
-{
-	/* Same order as DRBD's enum on both sides (core/state.h). */
-	return (enum ctl_disk_state)d;
-}
-
-static enum ctl_role view_role(enum drbd_role r)
-{
-	return (enum ctl_role)r;
-}
-
 static void snap_disk_opts(const struct device *d, struct ctl_disk_opts *o)
 {
 	ctl_disk_opts_default(o);
@@ -38,7 +27,7 @@ static void snap_device(struct device *d, struct ctl_device *v)
 	memset(v, 0, sizeof(*v));
 	v->volume = d->volume;
 	v->minor = d->minor;
-	v->disk = view_disk(d->disk);
+	v->disk = d->disk;
 	v->client = CTL_CLIENT_NO;
 	v->has_quorum = true;
 	v->open = device_open_count(d) > 0;
@@ -73,7 +62,7 @@ static struct ctl_resource *snap_resource(struct resource *r)
 		return NULL;
 	snprintf(v->name, sizeof(v->name), "%s", r->name);
 	v->node_id = r->node_id;
-	v->role = view_role(r->role);
+	v->role = r->role;
 	v->stats.write_ordering = CTL_WO_BDEV_FLUSH;
 	ctl_res_opts_default(&v->opts);
 	for (struct device *d = r->devices; d; d = d->next)

@@ -23,7 +23,7 @@ static void resource_line(struct status_ctx *c, const struct ctl_resource *r)
 	ctl_out_item(o, 0, "%s", r->name);
 	if (verbose && r->node_id >= 0)
 		ctl_out_item(o, 4, " node-id:%d", r->node_id);
-	ctl_out_item(o, 4, " role:%s", ctl_role_name(r->role));
+	ctl_out_item(o, 4, " role:%s", drbd_role_name(r->role));
 	if (verbose || r->susp_user || r->susp_nod || r->susp_fen ||
 	    r->susp_quorum)
 		ctl_out_item(o, 4, " suspended:%s", ctl_susp_str(r));
@@ -47,8 +47,8 @@ static void device_line(struct status_ctx *c, const struct ctl_device *d)
 		if (verbose)
 			ctl_out_item(o, indent, " minor:%u", d->minor);
 	}
-	ctl_out_item(o, indent, " disk:%s", ctl_disk_state_name(d->disk));
-	if (d->disk == CTL_D_DISKLESS && (verbose || !c->o->tty))
+	ctl_out_item(o, indent, " disk:%s", drbd_disk_state_name(d->disk));
+	if (d->disk == D_DISKLESS && (verbose || !c->o->tty))
 		ctl_out_item(o, indent, " client:%s", ctl_client_str(d->client));
 	if (verbose)
 		ctl_out_item(o, indent, " backing_dev:%s", ctl_backing_dev_str(d));
@@ -71,16 +71,16 @@ static void peer_device_line(struct status_ctx *c,
 		ctl_out_item(o, indent, "volume:%u", pd->volume);
 		indent = 8;
 	}
-	if (verbose || pd->repl > CTL_L_ESTABLISHED) {
+	if (verbose || pd->repl > L_ESTABLISHED) {
 		ctl_out_item(o, indent, " replication:%s",
-			     ctl_repl_state_name(pd->repl));
+			     drbd_repl_state_name(pd->repl));
 		indent = 8;
 	}
-	if (verbose || c->o->statistics || pd->repl != CTL_L_OFF ||
-	    pd->peer_disk != CTL_D_UNKNOWN) {
+	if (verbose || c->o->statistics || pd->repl != L_OFF ||
+	    pd->peer_disk != D_UNKNOWN) {
 		ctl_out_item(o, indent, " peer-disk:%s",
-			     ctl_disk_state_name(pd->peer_disk));
-		if (pd->peer_disk == CTL_D_DISKLESS && (verbose || !c->o->tty))
+			     drbd_disk_state_name(pd->peer_disk));
+		if (pd->peer_disk == D_DISKLESS && (verbose || !c->o->tty))
 			ctl_out_item(o, indent, " peer-client:%s",
 				     ctl_client_str(pd->peer_client));
 		indent = 8;
@@ -113,17 +113,17 @@ static void connection_lines(struct status_ctx *c,
 	if (verbose || !conn->name[0])
 		ctl_out_item(o, conn->name[0] ? 6 : 2, " node-id:%u",
 			     conn->peer_node_id);
-	if (verbose || conn->cstate != CTL_C_CONNECTED)
+	if (verbose || conn->cstate != C_CONNECTED)
 		ctl_out_item(o, 6, " connection:%s",
-			     ctl_conn_state_name(conn->cstate));
-	if (verbose || conn->cstate == CTL_C_CONNECTED)
-		ctl_out_item(o, 6, " role:%s", ctl_role_name(conn->peer_role));
+			     drbd_conn_state_name(conn->cstate));
+	if (verbose || conn->cstate == C_CONNECTED)
+		ctl_out_item(o, 6, " role:%s", drbd_role_name(conn->peer_role));
 	if (verbose || conn->stats.congested)
 		ctl_print_conn_stats(o, 6, NULL, &conn->stats, &c->m);
 	ctl_out_item(o, 0, "\n");
 	/* drbdsetup lists peer devices only for a resource with volumes. */
 	if (!r->n_devices ||
-	    !(verbose || c->o->statistics || conn->cstate == CTL_C_CONNECTED))
+	    !(verbose || c->o->statistics || conn->cstate == C_CONNECTED))
 		return;
 	pds = ctl_sort_peer_devices(conn, &failed);
 	for (size_t i = 0; pds && i < conn->n_peer_devices; i++)

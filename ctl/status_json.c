@@ -87,8 +87,8 @@ static void pd_json(struct strbuf *out, const struct ctl_resource *r,
 		"          \"has-sync-details\": %s,\n"
 		"          \"has-online-verify-details\": %s,\n"
 		"          \"percent-in-sync\": %.2f%s\n",
-		pd->volume, ctl_repl_state_name(pd->repl),
-		ctl_disk_state_name(pd->peer_disk),
+		pd->volume, drbd_repl_state_name(pd->repl),
+		drbd_disk_state_name(pd->peer_disk),
 		jbool(pd->peer_client == CTL_CLIENT_YES),
 		ctl_resync_susp_str(pd), s->received / 2, s->sent / 2,
 		s->out_of_sync / 2, s->pending, s->unacked, jbool(details),
@@ -116,8 +116,8 @@ static void conn_json(struct strbuf *out, const struct ctl_resource *r,
 		"      \"ap-in-flight\": %" PRIu64 ",\n"
 		"      \"rs-in-flight\": %" PRIu64 ",\n"
 		"      \"peer_devices\": [\n",
-		c->peer_node_id, c->name, ctl_conn_state_name(c->cstate),
-		jbool(c->stats.congested), ctl_role_name(c->peer_role),
+		c->peer_node_id, c->name, drbd_conn_state_name(c->cstate),
+		jbool(c->stats.congested), drbd_role_name(c->peer_role),
 		c->stats.ap_in_flight, c->stats.rs_in_flight);
 	pds = ctl_sort_peer_devices(c, &failed);
 	/* drbdsetup fetches peer devices only when the resource has volumes. */
@@ -151,7 +151,7 @@ static void dev_json(struct strbuf *out, const struct ctl_device *d)
 		"      \"upper-pending\": %" PRIu64 ",\n"
 		"      \"lower-pending\": %" PRIu64 "\n"
 		"    }",
-		d->volume, d->minor, ctl_disk_state_name(d->disk),
+		d->volume, d->minor, drbd_disk_state_name(d->disk),
 		jbool(d->client == CTL_CLIENT_YES), jbool(d->has_quorum),
 		s->size / 2, s->read / 2, s->written / 2, s->al_writes,
 		s->bm_writes, s->upper_pending, s->lower_pending);
@@ -177,7 +177,7 @@ static void res_json(struct strbuf *out, const struct ctl_resource *r)
 		"  \"force-io-failures\": %s,\n"
 		"  \"write-ordering\": \"%s\",\n"
 		"  \"devices\": [\n",
-		r->name, r->node_id, ctl_role_name(r->role),
+		r->name, r->node_id, drbd_role_name(r->role),
 		jbool(r->susp_user || r->susp_nod || r->susp_fen || r->susp_quorum),
 		jbool(r->susp_user), jbool(r->susp_nod), jbool(r->susp_fen),
 		jbool(r->susp_quorum), jbool(r->fail_io), wo ? wo : "(null)");

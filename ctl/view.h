@@ -189,7 +189,7 @@ enum { CTL_CLIENT_NO = 0, CTL_CLIENT_YES = 1, CTL_CLIENT_UNKNOWN = 2 };
 
 struct ctl_device {
 	unsigned volume, minor;
-	enum ctl_disk_state disk;
+	enum drbd_disk_state disk;
 	uint8_t client;			/* CTL_CLIENT_* */
 	bool has_quorum;
 	bool open;			/* not printed by drbd-utils 9.22 */
@@ -215,8 +215,8 @@ struct ctl_path {
 
 struct ctl_peer_device {
 	unsigned volume;
-	enum ctl_repl_state repl;
-	enum ctl_disk_state peer_disk;
+	enum drbd_repl_state repl;
+	enum drbd_disk_state peer_disk;
 	uint8_t peer_client;		/* CTL_CLIENT_* */
 	bool resync_susp_user, resync_susp_peer, resync_susp_dependency;
 	struct ctl_peer_device_stats stats;
@@ -226,8 +226,8 @@ struct ctl_peer_device {
 struct ctl_connection {
 	unsigned peer_node_id;
 	char name[CTL_NAME_LEN];	/* conn-name, net { _name } */
-	enum ctl_conn_state cstate;
-	enum ctl_role peer_role;
+	enum drbd_conn_state cstate;
+	enum drbd_role peer_role;
 	struct ctl_conn_stats stats;
 	struct ctl_net_opts opts;
 	struct ctl_path *paths;
@@ -239,7 +239,7 @@ struct ctl_connection {
 struct ctl_resource {
 	char name[CTL_NAME_LEN];
 	int node_id;			/* -1 when not configured */
-	enum ctl_role role;
+	enum drbd_role role;
 	bool susp_user, susp_nod, susp_fen, susp_quorum;
 	bool fail_io;			/* force-io-failures */
 	struct ctl_res_stats stats;

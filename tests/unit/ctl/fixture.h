@@ -27,12 +27,12 @@ static inline int fx_node_id(char node)
 }
 
 /* r0 on `node`, attached to /dev/vda (or diskless), Secondary. */
-static inline void fx_init(struct fixture *f, char node, enum ctl_disk_state disk)
+static inline void fx_init(struct fixture *f, char node, enum drbd_disk_state disk)
 {
 	memset(f, 0, sizeof(*f));
 	snprintf(f->res.name, sizeof(f->res.name), "r0");
 	f->res.node_id = fx_node_id(node);
-	f->res.role = CTL_R_SECONDARY;
+	f->res.role = R_SECONDARY;
 	f->res.stats.write_ordering = CTL_WO_BDEV_FLUSH;
 	ctl_res_opts_default(&f->res.opts);
 	f->res.devices = &f->dev;
@@ -42,7 +42,7 @@ static inline void fx_init(struct fixture *f, char node, enum ctl_disk_state dis
 	f->dev.has_quorum = true;
 	f->dev.meta_dev_idx = CTL_MD_INDEX_INTERNAL;
 	ctl_disk_opts_default(&f->dev.opts);
-	if (disk != CTL_D_DISKLESS) {
+	if (disk != D_DISKLESS) {
 		snprintf(f->dev.backing_dev, sizeof(f->dev.backing_dev), "/dev/vda");
 		snprintf(f->dev.meta_dev, sizeof(f->dev.meta_dev), "/dev/vda");
 		f->dev.stats.size = FX_SIZE;
@@ -61,8 +61,8 @@ static inline void fx_ip(struct ctl_addr *a, char node)
 
 /* Connections in creation order (drbdadm's config order of the peers). */
 static inline struct ctl_connection *
-fx_conn(struct fixture *f, char self, char peer, enum ctl_conn_state cs,
-	enum ctl_repl_state repl, enum ctl_disk_state pdisk)
+fx_conn(struct fixture *f, char self, char peer, enum drbd_conn_state cs,
+	enum drbd_repl_state repl, enum drbd_disk_state pdisk)
 {
 	size_t i = f->res.n_conns++;
 	struct ctl_connection *c = &f->conn[i];
@@ -71,13 +71,13 @@ fx_conn(struct fixture *f, char self, char peer, enum ctl_conn_state cs,
 	c->peer_node_id = (unsigned)fx_node_id(peer);
 	snprintf(c->name, sizeof(c->name), "%c", peer);
 	c->cstate = cs;
-	c->peer_role = cs == CTL_C_CONNECTED ? CTL_R_SECONDARY : CTL_R_UNKNOWN;
+	c->peer_role = cs == C_CONNECTED ? R_SECONDARY : R_UNKNOWN;
 	ctl_net_opts_default(&c->opts);
 	c->paths = &f->path[i];
 	c->n_paths = 1;
 	fx_ip(&f->path[i].local, self);
 	fx_ip(&f->path[i].peer, peer);
-	f->path[i].established = cs == CTL_C_CONNECTED;
+	f->path[i].established = cs == C_CONNECTED;
 	c->peer_devices = pd;
 	c->n_peer_devices = 1;
 	pd->repl = repl;

@@ -8,24 +8,24 @@ static void stable_peer(struct fixture *f, char peer)
 
 void sc_s01_a_05_connecting(struct fixture *f)
 {
-	fx_init(f, 'a', CTL_D_INCONSISTENT);
-	fx_conn(f, 'a', 'b', CTL_C_CONNECTING, CTL_L_OFF, CTL_D_UNKNOWN);
+	fx_init(f, 'a', D_INCONSISTENT);
+	fx_conn(f, 'a', 'b', C_CONNECTING, L_OFF, D_UNKNOWN);
 	fx_dev_stats(f, 0, 0, 0, 0, true);
 	fx_pd_stats(f, 'b', 0, 0, 4056);
 }
 
 void sc_s01_a_07_standalone(struct fixture *f)
 {
-	fx_init(f, 'a', CTL_D_INCONSISTENT);
-	fx_conn(f, 'a', 'b', CTL_C_STANDALONE, CTL_L_OFF, CTL_D_UNKNOWN);
+	fx_init(f, 'a', D_INCONSISTENT);
+	fx_conn(f, 'a', 'b', C_STANDALONE, L_OFF, D_UNKNOWN);
 	fx_dev_stats(f, 0, 0, 0, 1, true);
 	fx_pd_stats(f, 'b', 0, 0, 4056);
 }
 
 void sc_s01_a_09_both_inconsistent(struct fixture *f)
 {
-	fx_init(f, 'a', CTL_D_INCONSISTENT);
-	fx_conn(f, 'a', 'b', CTL_C_CONNECTED, CTL_L_ESTABLISHED, CTL_D_INCONSISTENT);
+	fx_init(f, 'a', D_INCONSISTENT);
+	fx_conn(f, 'a', 'b', C_CONNECTED, L_ESTABLISHED, D_INCONSISTENT);
 	fx_dev_stats(f, 0, 0, 0, 1, false);
 	fx_pd_stats(f, 'b', 0, 0, 4056);
 }
@@ -43,9 +43,9 @@ void sc_resync(struct fixture *f, char peer, uint64_t oos_sectors,
 
 void sc_s01_a_11_syncing_source(struct fixture *f)
 {
-	fx_init(f, 'a', CTL_D_UP_TO_DATE);
-	f->res.role = CTL_R_PRIMARY;
-	fx_conn(f, 'a', 'b', CTL_C_CONNECTED, CTL_L_SYNC_SOURCE, CTL_D_INCONSISTENT);
+	fx_init(f, 'a', D_UP_TO_DATE);
+	f->res.role = R_PRIMARY;
+	fx_conn(f, 'a', 'b', C_CONNECTED, L_SYNC_SOURCE, D_INCONSISTENT);
 	fx_dev_stats(f, 128, 0, 0, 1, false);
 	fx_pd_stats(f, 'b', 0, 128, 3928);
 	/* done:3.16 dbdt1:1.95 eta:2 */
@@ -54,9 +54,9 @@ void sc_s01_a_11_syncing_source(struct fixture *f)
 
 void sc_s01_a_13_uptodate_primary(struct fixture *f)
 {
-	fx_init(f, 'a', CTL_D_UP_TO_DATE);
-	f->res.role = CTL_R_PRIMARY;
-	fx_conn(f, 'a', 'b', CTL_C_CONNECTED, CTL_L_ESTABLISHED, CTL_D_UP_TO_DATE);
+	fx_init(f, 'a', D_UP_TO_DATE);
+	f->res.role = R_PRIMARY;
+	fx_conn(f, 'a', 'b', C_CONNECTED, L_ESTABLISHED, D_UP_TO_DATE);
 	fx_dev_stats(f, 4056, 0, 0, 3, false);
 	fx_pd_stats(f, 'b', 0, 4056, 0);
 	stable_peer(f, 'b');
@@ -64,18 +64,18 @@ void sc_s01_a_13_uptodate_primary(struct fixture *f)
 
 void sc_s03_c_03_diskless_alone(struct fixture *f)
 {
-	fx_init(f, 'c', CTL_D_DISKLESS);
-	fx_conn(f, 'c', 'a', CTL_C_CONNECTING, CTL_L_OFF, CTL_D_UNKNOWN);
-	fx_conn(f, 'c', 'b', CTL_C_CONNECTING, CTL_L_OFF, CTL_D_UNKNOWN);
+	fx_init(f, 'c', D_DISKLESS);
+	fx_conn(f, 'c', 'a', C_CONNECTING, L_OFF, D_UNKNOWN);
+	fx_conn(f, 'c', 'b', C_CONNECTING, L_OFF, D_UNKNOWN);
 }
 
 void sc_s03_c_08_diskless_primary(struct fixture *f)
 {
-	fx_init(f, 'c', CTL_D_DISKLESS);
-	f->res.role = CTL_R_PRIMARY;
+	fx_init(f, 'c', D_DISKLESS);
+	f->res.role = R_PRIMARY;
 	f->dev.stats.size = FX_SIZE;
-	fx_conn(f, 'c', 'a', CTL_C_CONNECTED, CTL_L_ESTABLISHED, CTL_D_UP_TO_DATE);
-	fx_conn(f, 'c', 'b', CTL_C_CONNECTED, CTL_L_ESTABLISHED, CTL_D_UP_TO_DATE);
+	fx_conn(f, 'c', 'a', C_CONNECTED, L_ESTABLISHED, D_UP_TO_DATE);
+	fx_conn(f, 'c', 'b', C_CONNECTED, L_ESTABLISHED, D_UP_TO_DATE);
 	stable_peer(f, 'a');
 	stable_peer(f, 'b');
 }
@@ -84,9 +84,9 @@ void sc_s03_a_08_peer_diskless(struct fixture *f)
 {
 	struct ctl_peer_device *c;
 
-	fx_init(f, 'a', CTL_D_UP_TO_DATE);
-	fx_conn(f, 'a', 'b', CTL_C_CONNECTED, CTL_L_ESTABLISHED, CTL_D_UP_TO_DATE);
-	fx_conn(f, 'a', 'c', CTL_C_CONNECTED, CTL_L_ESTABLISHED, CTL_D_DISKLESS);
+	fx_init(f, 'a', D_UP_TO_DATE);
+	fx_conn(f, 'a', 'b', C_CONNECTED, L_ESTABLISHED, D_UP_TO_DATE);
+	fx_conn(f, 'a', 'c', C_CONNECTED, L_ESTABLISHED, D_DISKLESS);
 	c = fx_pd(f, 'c');
 	c->peer_client = CTL_CLIENT_YES;
 	/* drbdadm sets "bitmap no" towards a diskless client. */
@@ -104,11 +104,11 @@ static void quorum_opts(struct fixture *f)
 
 void sc_s04_a_04_no_quorum(struct fixture *f)
 {
-	fx_init(f, 'a', CTL_D_INCONSISTENT);
+	fx_init(f, 'a', D_INCONSISTENT);
 	quorum_opts(f);
 	f->dev.has_quorum = false;
-	fx_conn(f, 'a', 'b', CTL_C_CONNECTING, CTL_L_OFF, CTL_D_UNKNOWN);
-	fx_conn(f, 'a', 'c', CTL_C_CONNECTING, CTL_L_OFF, CTL_D_UNKNOWN);
+	fx_conn(f, 'a', 'b', C_CONNECTING, L_OFF, D_UNKNOWN);
+	fx_conn(f, 'a', 'c', C_CONNECTING, L_OFF, D_UNKNOWN);
 	fx_dev_stats(f, 0, 0, 0, 0, true);
 	fx_pd_stats(f, 'b', 0, 0, 4056);
 	fx_pd_stats(f, 'c', 0, 0, 4056);
@@ -116,12 +116,12 @@ void sc_s04_a_04_no_quorum(struct fixture *f)
 
 void sc_s04_a_11_isolated(struct fixture *f)
 {
-	fx_init(f, 'a', CTL_D_UP_TO_DATE);
+	fx_init(f, 'a', D_UP_TO_DATE);
 	quorum_opts(f);
-	f->res.role = CTL_R_PRIMARY;
+	f->res.role = R_PRIMARY;
 	f->dev.has_quorum = false;
-	fx_conn(f, 'a', 'b', CTL_C_CONNECTING, CTL_L_OFF, CTL_D_UNKNOWN);
-	fx_conn(f, 'a', 'c', CTL_C_CONNECTING, CTL_L_OFF, CTL_D_UNKNOWN);
+	fx_conn(f, 'a', 'b', C_CONNECTING, L_OFF, D_UNKNOWN);
+	fx_conn(f, 'a', 'c', C_CONNECTING, L_OFF, D_UNKNOWN);
 	fx_dev_stats(f, 8120, 16, 1, 6, false);
 	fx_pd_stats(f, 'b', 0, 0, 4);
 	fx_pd_stats(f, 'c', 0, 0, 4);
@@ -131,9 +131,9 @@ void sc_s04_a_11_isolated(struct fixture *f)
  * at their defaults. */
 static void split_brain(struct fixture *f, char self, char peer)
 {
-	fx_init(f, self, CTL_D_UP_TO_DATE);
-	f->res.role = CTL_R_PRIMARY;
-	fx_conn(f, self, peer, CTL_C_STANDALONE, CTL_L_OFF, CTL_D_UNKNOWN);
+	fx_init(f, self, D_UP_TO_DATE);
+	f->res.role = R_PRIMARY;
+	fx_conn(f, self, peer, C_STANDALONE, L_OFF, D_UNKNOWN);
 	ctl_peer_device_opts_default(&fx_pd(f, peer)->opts);
 	fx_pd_stats(f, peer, 0, 0, 64);
 }

@@ -21,16 +21,16 @@ TAP_TEST(strbuf_grows_and_resets)
 
 TAP_TEST(state_names)
 {
-	TAP_STREQ(ctl_disk_state_name(CTL_D_UNKNOWN), "DUnknown");
-	TAP_STREQ(ctl_repl_state_name(CTL_L_WF_BITMAP_S), "WFBitMapS");
-	TAP_STREQ(ctl_repl_state_name(CTL_L_PAUSED_SYNC_T), "PausedSyncT");
-	TAP_STREQ(ctl_conn_state_name(CTL_C_TEAR_DOWN), "TearDown");
-	TAP_STREQ(ctl_role_name(CTL_R_UNKNOWN), "Unknown");
-	TAP_STREQ(ctl_disk_state_name((enum ctl_disk_state)42), "?");
-	TAP_EQ(ctl_repl_state_from_name("VerifyT"), CTL_L_VERIFY_T);
-	TAP_EQ(ctl_disk_state_from_name("UpToDate"), CTL_D_UP_TO_DATE);
-	TAP_EQ(ctl_conn_state_from_name("Connecting"), CTL_C_CONNECTING);
-	TAP_EQ(ctl_role_from_name("nonsense"), -1);
+	TAP_STREQ(drbd_disk_state_name(D_UNKNOWN), "DUnknown");
+	TAP_STREQ(drbd_repl_state_name(L_WF_BITMAP_S), "WFBitMapS");
+	TAP_STREQ(drbd_repl_state_name(L_PAUSED_SYNC_T), "PausedSyncT");
+	TAP_STREQ(drbd_conn_state_name(C_TEAR_DOWN), "TearDown");
+	TAP_STREQ(drbd_role_name(R_UNKNOWN), "Unknown");
+	TAP_STREQ(drbd_disk_state_name((enum drbd_disk_state)42), "?");
+	TAP_EQ(drbd_repl_state_from_name("VerifyT"), L_VERIFY_T);
+	TAP_EQ(drbd_disk_state_from_name("UpToDate"), D_UP_TO_DATE);
+	TAP_EQ(drbd_conn_state_from_name("Connecting"), C_CONNECTING);
+	TAP_EQ(drbd_role_from_name("nonsense"), -1);
 	TAP_OK(ctl_write_ordering_name((enum ctl_write_ordering)9) == NULL, "wo");
 }
 

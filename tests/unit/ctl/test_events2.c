@@ -174,28 +174,28 @@ static void live_session(const char *rel, const struct ctl_ev2_opts *o,
 	fx_pd_stats(&f, 'b', 0, 0, 4056);
 	step(&l, &f, stamps[1]);
 
-	f.conn[0].cstate = CTL_C_CONNECTED;
-	f.conn[0].peer_role = CTL_R_SECONDARY;
+	f.conn[0].cstate = C_CONNECTED;
+	f.conn[0].peer_role = R_SECONDARY;
 	pd = fx_pd(&f, 'b');
-	pd->repl = CTL_L_ESTABLISHED;
-	pd->peer_disk = CTL_D_INCONSISTENT;
+	pd->repl = L_ESTABLISHED;
+	pd->peer_disk = D_INCONSISTENT;
 	/* An unprinted counter moved too (the peer's bitmap UUID arrived):
 	 * with --statistics the line shows the counters. */
 	pd->stats.bitmap_uuid = 0x1234;
 	step(&l, &f, stamps[2]);
 
-	f.res.role = CTL_R_PRIMARY;
-	f.dev.disk = CTL_D_UP_TO_DATE;
+	f.res.role = R_PRIMARY;
+	f.dev.disk = D_UP_TO_DATE;
 	fx_dev_stats(&f, 0, 0, 0, 1, false);
 	f.dev.stats.lower_pending = 0;
 	f.res.stats.write_ordering = CTL_WO_BDEV_FLUSH;
 	step(&l, &f, stamps[3]);
 
-	pd->repl = CTL_L_WF_BITMAP_S;
+	pd->repl = L_WF_BITMAP_S;
 	step(&l, &f, stamps[4]);
 
 	/* Resync starts: nothing moved yet, so eta is NaN. */
-	pd->repl = CTL_L_SYNC_SOURCE;
+	pd->repl = L_SYNC_SOURCE;
 	sc_resync(&f, 'b', FX_SIZE, 0, 0);
 	step(&l, &f, stamps[5]);
 
@@ -207,8 +207,8 @@ static void live_session(const char *rel, const struct ctl_ev2_opts *o,
 	/* Finished: the peer is UpToDate, two replicas now. */
 	memset(&pd->stats, 0, sizeof(pd->stats));
 	fx_pd_stats(&f, 'b', 0, 4056, 0);
-	pd->repl = CTL_L_ESTABLISHED;
-	pd->peer_disk = CTL_D_UP_TO_DATE;
+	pd->repl = L_ESTABLISHED;
+	pd->peer_disk = D_UP_TO_DATE;
 	pd->stats.uuid_flags = CTL_UUID_FLAG_STABLE;
 	step(&l, &f, stamps[7]);
 	ctl_resource_free(l.prev);
@@ -244,10 +244,10 @@ TAP_TEST(live_changes_statistics)
 TAP_TEST(live_create_destroy)
 {
 	const char *rel = "s01-two-node-sync/a/events2-live-timestamps.txt";
-	struct ctl_device dev = { .minor = 9, .disk = CTL_D_DISKLESS,
+	struct ctl_device dev = { .minor = 9, .disk = D_DISKLESS,
 				  .has_quorum = true };
 	struct ctl_resource r9 = { .name = "r9", .node_id = 0,
-				   .role = CTL_R_SECONDARY };
+				   .role = R_SECONDARY };
 	struct ctl_resource *prev;
 	struct strbuf sb = STRBUF_INIT;
 

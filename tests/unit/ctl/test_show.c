@@ -44,9 +44,9 @@ TAP_TEST(s05_a_05_cram_hmac)
 
 	if (!golden_available())
 		return;
-	fx_init(&f, 'a', CTL_D_UP_TO_DATE);
-	c = fx_conn(&f, 'a', 'b', CTL_C_CONNECTED, CTL_L_ESTABLISHED,
-		    CTL_D_UP_TO_DATE);
+	fx_init(&f, 'a', D_UP_TO_DATE);
+	c = fx_conn(&f, 'a', 'b', C_CONNECTED, L_ESTABLISHED,
+		    D_UP_TO_DATE);
 	ctl_peer_device_opts_default(&f.pd[0].opts);
 	snprintf(c->opts.cram_hmac_alg, sizeof(c->opts.cram_hmac_alg), "sha256");
 	snprintf(c->opts.shared_secret, sizeof(c->opts.shared_secret), "cap9-secret");
@@ -61,9 +61,9 @@ TAP_TEST(s06_b_08_verify_alg)
 
 	if (!golden_available())
 		return;
-	fx_init(&f, 'b', CTL_D_UP_TO_DATE);
-	c = fx_conn(&f, 'b', 'a', CTL_C_CONNECTED, CTL_L_ESTABLISHED,
-		    CTL_D_UP_TO_DATE);
+	fx_init(&f, 'b', D_UP_TO_DATE);
+	c = fx_conn(&f, 'b', 'a', C_CONNECTED, L_ESTABLISHED,
+		    D_UP_TO_DATE);
 	snprintf(c->opts.verify_alg, sizeof(c->opts.verify_alg), "sha256");
 	check(&f, "s06-verify/b/08-connected-before-verify");
 }
@@ -91,8 +91,8 @@ TAP_TEST(option_rendering)
 	const struct ctl_resource *res[] = { &f.res };
 	const char *s;
 
-	fx_init(&f, 'a', CTL_D_UP_TO_DATE);
-	fx_conn(&f, 'a', 'b', CTL_C_CONNECTED, CTL_L_ESTABLISHED, CTL_D_UP_TO_DATE);
+	fx_init(&f, 'a', D_UP_TO_DATE);
+	fx_conn(&f, 'a', 'b', C_CONNECTED, L_ESTABLISHED, D_UP_TO_DATE);
 	f.conn[0].opts.protocol = CTL_PROT_A;
 	f.conn[0].opts.two_primaries = true;
 	snprintf(f.conn[0].opts.shared_secret, CTL_ALG_LEN, "a\"b\\c");

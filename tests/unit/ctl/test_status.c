@@ -84,7 +84,7 @@ TAP_TEST(s01_a_24_tiny_verbose)
 
 	if (!golden_available())
 		return;
-	fx_init(&f, 'a', CTL_D_DISKLESS);
+	fx_init(&f, 'a', D_DISKLESS);
 	snprintf(f.res.name, sizeof(f.res.name), "r9");
 	f.dev.minor = 9;
 	f.dev.client = CTL_CLIENT_NO;
