@@ -5,7 +5,7 @@
 
 static const char *const usage_cmds =
 	"new-resource new-minor del-minor del-resource attach detach disk-options\n"
-	"primary secondary down new-current-uuid status show events2 faults\n";
+	"primary secondary down new-current-uuid status show events2\n";
 
 int ctl_dispatch(struct ctl_req *q)
 {

@@ -60,14 +60,17 @@ class Udrbdd:
             time.sleep(0.05)
         raise RuntimeError("udrbdd did not start:\n" + open(self.log).read())
 
-    def run(self, *args, check=False):
+    def run(self, *args, check=False, prog="drbdsetup"):
         env = dict(os.environ, UDRBD_CONTROL=self.control)
-        r = subprocess.run([os.path.join(BUILD, "cmd", "drbdsetup"), *args],
+        r = subprocess.run([os.path.join(BUILD, "cmd", prog), *args],
                            capture_output=True, text=True, env=env, timeout=60)
         if check and r.returncode != 0:
-            raise AssertionError(f"drbdsetup {' '.join(args)} -> {r.returncode}\n"
+            raise AssertionError(f"{prog} {' '.join(args)} -> {r.returncode}\n"
                                  f"{r.stdout}{r.stderr}\nlog:\n{open(self.log).read()}")
         return r
+
+    def udrbd(self, *args, check=False):
+        return self.run(*args, check=check, prog="udrbd")
 
     def uri(self, minor=0):
         return f"nbd://127.0.0.1:{self.port}/drbd{minor}"

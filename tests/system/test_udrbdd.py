@@ -166,11 +166,11 @@ def test_disk_error_detaches_and_fails_io(udrbdd, tmp_path):
     bring_up(udrbdd, disk, primary=True)
     subprocess.run(["qemu-io", "-f", "raw", udrbdd.uri(), "-c", "write -P 0x11 0 64k"],
                    check=True, capture_output=True)
-    udrbdd.run("faults", "--enable-faults=0x10", "--fault-rate=100", check=True)
+    udrbdd.udrbd("faults", "--enable-faults=0x10", "--fault-rate=100", check=True)
     r = subprocess.run(["qemu-io", "-f", "raw", udrbdd.uri(), "-c", "write -P 0x22 0 64k"],
                        capture_output=True, text=True)
     assert "error" in (r.stdout + r.stderr).lower()
-    udrbdd.run("faults", "--enable-faults=0", check=True)
+    udrbdd.udrbd("faults", "--enable-faults=0", check=True)
     for _ in range(50):
         if "disk:Diskless" in udrbdd.run("status", "r0").stdout:
             break
