@@ -2,8 +2,9 @@
 # The whole test suite, as the README and .ci/run call it:
 #   1. native build + unit tests (TAP executables through meson),
 #   2. the same unit tests in an ASan+UBSan build,
-#   3. system tests (pytest): drbdmeta against Debian's, NBD clients, udrbdd,
-#   4. the Windows (mingw-w64) build and its unit tests under Wine.
+#   3. short libFuzzer runs of the meta-data reader and the NBD parsers,
+#   4. system tests (pytest): drbdmeta against Debian's, NBD clients, udrbdd,
+#   5. the Windows (mingw-w64) build and its unit tests under Wine.
 # Ends with the line "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,18 @@ if ninja -C build-asan >/dev/null; then
 else
   echo "ASan build failed"
   results+=("FAILED:asan-build")
+fi
+
+step "fuzzing (libFuzzer, short runs)"
+if [ ! -f build-fuzz/build.ninja ]; then
+  CC=clang meson setup build-fuzz -Dfuzz=true >/dev/null
+fi
+if ninja -C build-fuzz >/dev/null; then
+  meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2 | tail -n 8
+  results+=("build-fuzz/meson-logs/testlog.json")
+else
+  echo "fuzz build failed"
+  results+=("FAILED:fuzz-build")
 fi
 
 step "system tests (pytest)"
