@@ -5,9 +5,9 @@
  * of I/O callbacks. The engine names its exports "drbd<MINOR>" and makes
  * one available only while the device is Primary.
  *
- * Threads: one listener per socket; per client a reader that parses
- * requests and a small worker pool that runs them, so requests overlap and
- * replies leave out of order. The callbacks below are therefore called
+ * Threads: one listener per socket; per client a pool of workers that take
+ * turns reading a request and then run it, so requests overlap and replies
+ * leave out of order. The callbacks below are therefore called
  * concurrently from several threads.
  */
 #ifndef UDRBD_FRONT_NBD_H
@@ -86,8 +86,9 @@ struct nbd_server_config {
 	bool listen_unix;
 	const char *unix_path;		/* default "/run/udrbd/nbd.sock" */
 	unsigned unix_mode;		/* default 0600 */
-	unsigned workers;		/* per connection; default 8 */
-	unsigned max_inflight;		/* requests per connection; default 64 */
+	/* Threads per connection = most requests in flight on it; default
+	 * 16. Raise it when the backend blocks long (replication acks). */
+	unsigned workers;
 };
 
 #define NBD_DEFAULT_PORT 10809

@@ -52,7 +52,8 @@ int nbd_export_new(const struct nbd_export_config *cfg, struct nbd_export **out)
 	exp->ops = cfg->ops;
 	exp->ctx = cfg->ctx;
 	exp->size = cfg->size;
-	exp->available = cfg->available;
+	atomic_init(&exp->available, cfg->available);
+	atomic_init(&exp->inflight, 0);
 	snprintf(exp->msg_fmt, sizeof(exp->msg_fmt), "%s",
 		 cfg->unavailable_msg ? cfg->unavailable_msg : "export %s is not available");
 	plat_mutex_init(&exp->lock);
@@ -122,7 +123,7 @@ void nbd_export_fill_info(struct nbd_export *exp, struct nbd_export_info *info)
 	info->max_block = exp->max_block;
 	plat_mutex_lock(&exp->lock);
 	info->size = exp->size;
-	if (!exp->available)
+	if (!atomic_load(&exp->available))
 		expand_msg(exp->msg_fmt, exp->name, info->message, sizeof(info->message));
 	plat_mutex_unlock(&exp->lock);
 }
@@ -143,18 +144,14 @@ void nbd_export_set_size(struct nbd_export *exp, uint64_t size)
 
 bool nbd_export_available(struct nbd_export *exp)
 {
-	bool on;
-
-	plat_mutex_lock(&exp->lock);
-	on = exp->available;
-	plat_mutex_unlock(&exp->lock);
-	return on;
+	return atomic_load(&exp->available);
 }
 
-/* Caller holds exp->lock. */
+/* Caller holds exp->lock and has cleared available; returns early if
+ * someone makes the export available again meanwhile. */
 static void drain_inflight(struct nbd_export *exp)
 {
-	while (exp->inflight)
+	while (atomic_load(&exp->inflight) && !atomic_load(&exp->available))
 		plat_cond_wait(&exp->idle, &exp->lock);
 }
 
@@ -163,10 +160,11 @@ void nbd_export_set_available(struct nbd_export *exp, bool available)
 	bool was;
 
 	plat_mutex_lock(&exp->lock);
-	was = exp->available;
-	exp->available = available;
+	was = atomic_exchange(&exp->available, available);
 	if (!available)
 		drain_inflight(exp);
+	else
+		plat_cond_broadcast(&exp->idle);	/* a drain in progress ends */
 	plat_mutex_unlock(&exp->lock);
 	if (was != available)
 		plat_info("nbd: export %s is now %s", exp->name,
@@ -181,7 +179,7 @@ int nbd_export_set_unavailable_if_idle(struct nbd_export *exp)
 	if (exp->open_count) {
 		err = -EBUSY;
 	} else {
-		exp->available = false;
+		atomic_store(&exp->available, false);
 		drain_inflight(exp);
 	}
 	plat_mutex_unlock(&exp->lock);
@@ -257,20 +255,19 @@ void nbd_export_wait_closed(struct nbd_export *exp)
 
 bool nbd_export_io_begin(struct nbd_export *exp)
 {
-	bool ok;
-
-	plat_mutex_lock(&exp->lock);
-	ok = exp->available;
-	if (ok)
-		exp->inflight++;
-	plat_mutex_unlock(&exp->lock);
-	return ok;
+	atomic_fetch_add(&exp->inflight, 1);
+	if (atomic_load(&exp->available))
+		return true;
+	nbd_export_io_end(exp);
+	return false;
 }
 
 void nbd_export_io_end(struct nbd_export *exp)
 {
-	plat_mutex_lock(&exp->lock);
-	if (--exp->inflight == 0)
+	/* Only a drain waits for the count; it cleared available first. */
+	if (atomic_fetch_sub(&exp->inflight, 1) == 1 && !atomic_load(&exp->available)) {
+		plat_mutex_lock(&exp->lock);
 		plat_cond_broadcast(&exp->idle);
-	plat_mutex_unlock(&exp->lock);
+		plat_mutex_unlock(&exp->lock);
+	}
 }

@@ -4,24 +4,22 @@
  *   nbd_server.lock  the export table, the connection list, each
  *                    connection's socket handle and bound export
  *   nbd_export.lock  availability, open and in-flight counts
- *   nbd_conn.qlock   a connection's request queue and free requests
+ *   nbd_conn.recv_lock  a connection's read side (workers take turns)
  *   nbd_conn.send_lock  the reply stream (replies leave whole)
  */
 #ifndef UDRBD_FRONT_NBD_INT_H
 #define UDRBD_FRONT_NBD_INT_H
+
+#include <stdatomic.h>
 
 #include "front/nbd.h"
 #include "front/nbd_opt.h"
 #include "front/nbd_proto.h"
 #include "plat/plat.h"
 
-#define NBD_DEFAULT_WORKERS	8
-#define NBD_DEFAULT_INFLIGHT	64
-/* Bytes of payload a connection may hold queued or running. */
-#define NBD_INFLIGHT_BYTES	(64u << 20)
-/* Requests kept for reuse per connection, and their bytes. */
-#define NBD_FREE_REQS		64
-#define NBD_FREE_BYTES		(16u << 20)
+/* Threads per connection, which is also the most requests it has in
+ * flight (nbdkit's default too). */
+#define NBD_DEFAULT_WORKERS	16
 /* Room before read data for the reply header, so header and data leave
  * in one send; a page keeps the data aligned for direct I/O. */
 #define NBD_HDR_ROOM		4096
@@ -49,9 +47,12 @@ struct nbd_export {
 	plat_cond idle;			/* open_count or inflight fell */
 	uint64_t size;
 	char msg_fmt[NBD_MSG_MAX + 1];
-	bool available;
 	unsigned open_count;
-	unsigned inflight;
+	/* Checked on every request, so lock-free: a request counts itself
+	 * in inflight, then checks available; whoever clears available
+	 * then waits (under lock) for inflight to drain. */
+	atomic_bool available;
+	atomic_uint inflight;
 };
 
 struct nbd_listener {
@@ -98,19 +99,26 @@ struct nbd_conn {
 	struct nbd_limits lim;
 	uint8_t *rbuf;
 	size_t rhead, rtail;
-	unsigned bad_logged;
 
 	plat_mutex send_lock;
 	bool dead;			/* a send failed */
 
-	plat_mutex qlock;
-	plat_cond qwork, qspace;
-	struct nbd_req *qhead, *qtail, *free_reqs;
-	unsigned inflight, nfree;
-	size_t inflight_bytes, free_bytes;
+	/* Workers take turns at reading: the socket's read side, the
+	 * receive buffer and the end state are under recv_lock. */
+	plat_mutex recv_lock;
 	bool quit;
-	struct plat_thread **workers;
+	int end;			/* 1 after DISC, or the error */
+	struct nbd_worker *workers;
 	unsigned nworkers;
+	atomic_uint bad_logged;
+};
+
+struct nbd_worker {
+	struct nbd_conn *c;
+	struct plat_thread *thread;
+	/* The last request buffer, reused: a worker holds one request at a
+	 * time, so a connection keeps at most workers x max_block. */
+	struct nbd_req *cache;
 };
 
 /* nbd_export.c */
@@ -139,7 +147,8 @@ int nbd_handshake(struct nbd_conn *c);
 /* Buffered read of exactly len bytes from the client. */
 int nbd_conn_read(struct nbd_conn *c, void *dst, size_t len, int timeout_ms);
 
-/* nbd_conn.c: the transmission phase, until DISC or a broken connection. */
+/* nbd_conn.c: the transmission phase, until DISC or a broken connection;
+ * the calling thread is one of the workers. */
 void nbd_transmit(struct nbd_conn *c);
 /* Sends one whole reply; marks the connection dead on failure. */
 int nbd_conn_send(struct nbd_conn *c, const void *buf, size_t len);

@@ -17,7 +17,6 @@ void nbd_server_config_init(struct nbd_server_config *cfg)
 	cfg->unix_path = NBD_DEFAULT_UNIX_PATH;
 	cfg->unix_mode = 0600;
 	cfg->workers = NBD_DEFAULT_WORKERS;
-	cfg->max_inflight = NBD_DEFAULT_INFLIGHT;
 }
 
 static char *dup_or_null(const char *s)
@@ -38,8 +37,6 @@ int nbd_server_new(const struct nbd_server_config *cfg, struct nbd_server **out)
 		nbd_server_config_init(&srv->cfg);
 	if (!srv->cfg.workers)
 		srv->cfg.workers = NBD_DEFAULT_WORKERS;
-	if (!srv->cfg.max_inflight)
-		srv->cfg.max_inflight = NBD_DEFAULT_INFLIGHT;
 	if (!srv->cfg.unix_mode)
 		srv->cfg.unix_mode = 0600;
 	srv->tcp_host = dup_or_null(srv->cfg.tcp_host ? srv->cfg.tcp_host : NBD_DEFAULT_HOST);
@@ -174,9 +171,7 @@ int nbd_server_list(struct nbd_server *srv, unsigned idx, struct nbd_export_info
 static void conn_free(struct nbd_conn *c)
 {
 	free(c->rbuf);
-	plat_cond_destroy(&c->qspace);
-	plat_cond_destroy(&c->qwork);
-	plat_mutex_destroy(&c->qlock);
+	plat_mutex_destroy(&c->recv_lock);
 	plat_mutex_destroy(&c->send_lock);
 	free(c);
 }
@@ -242,9 +237,7 @@ static void start_conn(struct nbd_listener *l, plat_sock s)
 	c->srv = srv;
 	c->sock = s;
 	plat_mutex_init(&c->send_lock);
-	plat_mutex_init(&c->qlock);
-	plat_cond_init(&c->qwork);
-	plat_cond_init(&c->qspace);
+	plat_mutex_init(&c->recv_lock);
 	plat_sock_set_nodelay(s, true);	/* fails harmlessly on Unix sockets */
 	plat_mutex_lock(&srv->lock);
 	snprintf(c->name, sizeof(c->name), "client #%llu via %s",
