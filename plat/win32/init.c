@@ -3,6 +3,9 @@
  * above see the same codes as on Linux. */
 #include "plat/win32/win32.h"
 
+#include <fcntl.h>
+#include <io.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +25,12 @@ int plat_init(void)
 	if (rc)
 		return plat_win32_err((DWORD)rc);
 	plat_log_init_lock();
+	/* Output is byte-identical to the Linux build's (status, dump-md):
+	 * text mode would turn every "\n" into "\r\n", which WinDRBD's
+	 * Cygwin-built utilities do not print either. stdin stays text, so
+	 * a "yes" typed at the console still ends in a plain "\n". */
+	_setmode(_fileno(stdout), _O_BINARY);
+	_setmode(_fileno(stderr), _O_BINARY);
 	done = true;
 	return 0;
 }
