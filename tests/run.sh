@@ -3,8 +3,10 @@
 #   1. native build + unit tests (TAP executables through meson),
 #   2. the same unit tests in an ASan+UBSan build,
 #   3. short libFuzzer runs of the meta-data reader and the NBD parsers,
-#   4. system tests (pytest): drbdmeta against Debian's, NBD clients, udrbdd,
-#   5. the Windows (mingw-w64) build and its unit tests under Wine.
+#   4. the Windows (mingw-w64) build and its unit tests under Wine,
+#   5. system tests (pytest): drbdmeta against Debian's, NBD clients, udrbdd,
+#      and the Windows programs under Wine (test_windows.py uses step 4's
+#      build-win).
 # Ends with the line "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -52,10 +54,6 @@ else
   results+=("FAILED:fuzz-build")
 fi
 
-step "system tests (pytest)"
-/usr/bin/python3 -m pytest -q -rs tests/system --junitxml=build/pytest.xml -p no:cacheprovider
-results+=("build/pytest.xml")
-
 step "Windows build under Wine"
 if [ -x tests/run-windows.sh ]; then
   tests/run-windows.sh
@@ -63,6 +61,10 @@ if [ -x tests/run-windows.sh ]; then
 else
   results+=("FAILED:no-tests/run-windows.sh")
 fi
+
+step "system tests (pytest)"
+/usr/bin/python3 -m pytest -q -rs tests/system --junitxml=build/pytest.xml -p no:cacheprovider
+results+=("build/pytest.xml")
 
 step "summary"
 /usr/bin/python3 tests/summarize.py "${results[@]}"
