@@ -2,6 +2,7 @@
  *
  *   udrbd version
  *   udrbd faults [--enable-faults=MASK] [--fault-rate=PCT] [--fault-devs=MINORMASK]
+ *   udrbd exports      the NBD exports: served or not, clients holding them
  *
  * "faults" stands in for DRBD's enable_faults/fault_rate/fault_devs module
  * parameters (there is no kernel module to set them on): MASK bits are
@@ -17,7 +18,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: udrbd version\n"
 		   "       udrbd faults [--enable-faults=MASK] [--fault-rate=PCT] "
-		   "[--fault-devs=MINORMASK]\n");
+		   "[--fault-devs=MINORMASK]\n"
+		   "       udrbd exports\n");
 }
 
 int main(int argc, char **argv)
@@ -31,7 +33,7 @@ int main(int argc, char **argv)
 		printf("udrbd %s\n", UDRBD_VERSION);
 		return 0;
 	}
-	if (!strcmp(argv[1], "faults"))
+	if (!strcmp(argv[1], "faults") || !strcmp(argv[1], "exports"))
 		return ctl_client_run("udrbd", argc, argv);
 	fprintf(stderr, "udrbd: unknown command '%s'\n", argv[1]);
 	usage(stderr);

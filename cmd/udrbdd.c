@@ -200,13 +200,18 @@ int main(int argc, char **argv)
 		plat_err("cannot start the engine: %s", plat_strerror(err));
 		return 1;
 	}
-	if (start_nbd(&eng, &o))
-		goto out;
+	/* Control first: it creates the run directory (/run/udrbd) that the
+	 * default NBD socket lives in too. */
 	err = ctl_server_start(&eng, o.control, &ctl);
-	if (err)
+	if (err || start_nbd(&eng, &o))
 		goto out;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+#ifdef SIGBREAK
+	/* Windows: Ctrl-Break is what a supervisor can send another process
+	 * group (Ctrl-C cannot be); the service wrapper comes later. */
+	signal(SIGBREAK, on_signal);
+#endif
 	plat_notice("udrbdd %s ready; control channel %s", UDRBD_VERSION, o.control);
 	while (!stop_requested)
 		plat_sleep_ms(100);

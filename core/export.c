@@ -70,3 +70,8 @@ unsigned device_open_count(struct device *dev)
 {
 	return dev->exp ? nbd_export_open_count(dev->exp) : 0;
 }
+
+int device_export_unavailable_if_idle(struct device *dev)
+{
+	return dev->exp ? nbd_export_set_unavailable_if_idle(dev->exp) : 0;
+}

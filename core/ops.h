@@ -34,7 +34,9 @@ int device_detach(struct device *dev, bool force, struct cmd_reply *r);
 void device_detach_failed(struct device *dev);
 
 int resource_primary(struct resource *res, bool force, struct cmd_reply *r);
-int resource_secondary(struct resource *res, struct cmd_reply *r);
+/* force (drbdsetup secondary --force): demote although NBD clients hold an
+ * export; their further requests fail (ESHUTDOWN). */
+int resource_secondary(struct resource *res, bool force, struct cmd_reply *r);
 int device_new_current_uuid(struct device *dev, bool clear_bitmap,
 			    struct cmd_reply *r);
 
@@ -45,5 +47,8 @@ void device_export_remove(struct device *dev);
 void device_export_set_available(struct device *dev, bool on);
 /* NBD clients currently using the export ("open:" in status). */
 unsigned device_open_count(struct device *dev);
+/* Stops serving unless a client holds the export: 0 or -EBUSY (atomic in
+ * the front end, so no client slips in between check and demotion). */
+int device_export_unavailable_if_idle(struct device *dev);
 
 #endif

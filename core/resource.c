@@ -124,14 +124,9 @@ int resource_down(struct resource *res, bool force, struct cmd_reply *r)
 	int rc;
 
 	if (res->role == R_PRIMARY) {
-		rc = resource_secondary(res, r);
-		if (rc != DRBD_NO_ERROR && rc != SS_SUCCESS && !force)
+		rc = resource_secondary(res, force, r);
+		if (rc != DRBD_NO_ERROR)
 			return rc;
-		if (force && res->role == R_PRIMARY) {
-			for (struct device *d = res->devices; d; d = d->next)
-				device_export_set_available(d, false);
-			res->role = R_SECONDARY;
-		}
 	}
 	while (res->devices) {
 		struct device *d = res->devices;

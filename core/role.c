@@ -63,19 +63,37 @@ int resource_primary(struct resource *res, bool force, struct cmd_reply *r)
 	return DRBD_NO_ERROR;
 }
 
-int resource_secondary(struct resource *res, struct cmd_reply *r)
+/* Stops serving every volume's export; without force, refuses (and serves
+ * on) if a client holds one, as DRBD refuses while the device is open. */
+static int stop_serving(struct resource *res, bool force, struct cmd_reply *r)
 {
+	for (struct device *d = res->devices; d; d = d->next) {
+		if (force) {
+			device_export_set_available(d, false);
+			continue;
+		}
+		if (device_export_unavailable_if_idle(d) == 0)
+			continue;
+		for (struct device *u = res->devices; u != d; u = u->next)
+			device_export_set_available(u, true);
+		return cmd_reply_set(r, SS_DEVICE_IN_USE, "drbd%u opened by %u NBD client(s)",
+				     d->minor, device_open_count(d));
+	}
+	return DRBD_NO_ERROR;
+}
+
+int resource_secondary(struct resource *res, bool force, struct cmd_reply *r)
+{
+	int rc;
+
 	if (res->role != R_PRIMARY)
 		return DRBD_NO_ERROR;
-	for (struct device *d = res->devices; d; d = d->next)
-		if (device_open_count(d))
-			return cmd_reply_set(r, SS_DEVICE_IN_USE,
-					     "drbd%u opened by %u NBD client(s)", d->minor,
-					     device_open_count(d));
+	rc = stop_serving(res, force, r);
+	if (rc != DRBD_NO_ERROR)
+		return rc;
 	res->role = R_SECONDARY;
 	for (struct device *d = res->devices; d; d = d->next) {
 		struct md_sb *sb;
-		device_export_set_available(d, false);
 		if (!d->md)
 			continue;
 		sb = md_sb(d->md);
@@ -85,7 +103,7 @@ int resource_secondary(struct resource *res, struct cmd_reply *r)
 			plat_err("%s/%u: writing meta data on demotion failed",
 				 res->name, d->volume);
 	}
-	plat_notice("%s: Secondary", res->name);
+	plat_notice("%s: Secondary%s", res->name, force ? " (forced; clients cut off)" : "");
 	engine_state_changed(res->eng);
 	return DRBD_NO_ERROR;
 }

@@ -156,8 +156,8 @@ static int primary(struct ctl_req *q, const struct args *a, struct target *t,
 static int secondary(struct ctl_req *q, const struct args *a, struct target *t,
 		     struct cmd_reply *r)
 {
-	(void)q; (void)a;
-	resource_secondary(t->res, r);
+	(void)q;
+	resource_secondary(t->res, args_flag(a, "force"), r);
 	return REPLY;
 }
 
@@ -219,6 +219,7 @@ static const struct opt_spec no_opts[] = { { NULL, false } };
 static const struct opt_spec force_opts[] = {
 	{ "force", false }, { "overwrite-data-of-peer", false }, { NULL, false },
 };
+static const struct opt_spec secondary_opts[] = { { "force", false }, { NULL, false } };
 static const struct opt_spec minor_opts[] = {
 	{ "diskless", false }, { "max-bio-size", true }, { "block-size", true },
 	{ NULL, false },
@@ -239,7 +240,7 @@ static const struct config_cmd config_cmds[] = {
 	{ "disk-options", ctl_disk_opts, CTX_MINOR, { "minor" }, disk_options },
 	{ "detach", force_opts, CTX_MINOR, { "minor" }, detach },
 	{ "primary", force_opts, CTX_RESOURCE, { "resource" }, primary },
-	{ "secondary", no_opts, CTX_RESOURCE, { "resource" }, secondary },
+	{ "secondary", secondary_opts, CTX_RESOURCE, { "resource" }, secondary },
 	{ "down", no_opts, CTX_NONE, { "resource" }, down },
 	{ "new-current-uuid", ncu_opts, CTX_MINOR, { "minor" }, new_current_uuid },
 	{ "faults", fault_opts, CTX_NONE, { NULL }, faults },

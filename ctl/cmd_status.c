@@ -3,6 +3,7 @@
 #include "ctl/args.h"
 #include "ctl/ctl.h"
 #include "ctl/fmt.h"
+#include "core/ops.h"
 #include "ctl/snapshot.h"
 
 #include <string.h>
@@ -77,6 +78,23 @@ static int cmd_show(struct ctl_req *q, const struct args *a)
 	return rc == -ENOENT ? no_such(q, name) : 0;
 }
 
+/* `udrbd exports`: the NBD exports, whether they serve, and how many
+ * clients hold them (drbd-utils has no field for the latter). */
+static int cmd_exports(struct ctl_req *q)
+{
+	plat_mutex_lock(&q->eng->lock);
+	for (struct resource *r = q->eng->resources; r; r = r->next)
+		for (struct device *d = r->devices; d; d = d->next)
+			if (d->exp)
+				strbuf_printf(&q->out, "drbd%u resource:%s volume:%u size:%llu "
+					      "served:%s open:%u\n", d->minor, r->name, d->volume,
+					      (unsigned long long)d->size_sect << 9,
+					      r->role == R_PRIMARY ? "yes" : "no",
+					      device_open_count(d));
+	plat_mutex_unlock(&q->eng->lock);
+	return 0;
+}
+
 int ctl_events2(struct ctl_req *q, const struct args *a);
 
 int ctl_cmd_status(struct ctl_req *q, const char *cmd, bool *handled)
@@ -96,6 +114,10 @@ int ctl_cmd_status(struct ctl_req *q, const char *cmd, bool *handled)
 	if (!strcmp(cmd, "events2")) {
 		rc = args_parse(&a, q->argc, q->argv, 2, events_opts, 1, cmd, &q->err);
 		return rc ? rc : ctl_events2(q, &a);
+	}
+	if (!strcmp(cmd, "exports")) {
+		rc = args_parse(&a, q->argc, q->argv, 2, NULL, 0, cmd, &q->err);
+		return rc ? rc : cmd_exports(q);
 	}
 	*handled = false;
 	return 0;

@@ -100,7 +100,66 @@ class FileServer:
         return "nbd://127.0.0.1:%d/%s" % (self.port, self.export)
 
 
-SERVER_KINDS = {"file": FileServer}
+class UdrbddServer:
+    """udrbdd with one file-backed resource r0 (minor 0, internal meta data)
+    whose export drbd0 is exactly `size` bytes (attach --size). "Available"
+    is Primary; set_available(False) is `secondary --force`, demote() is a
+    plain `secondary`, which the engine refuses while a client holds the
+    export."""
+
+    name = "udrbdd"
+
+    def __init__(self, tmp_path, size=EXPORT_SIZE, available=True, extra=()):
+        from conftest import Udrbdd, make_backing
+        assert not extra, "udrbdd takes no file-server options"
+        self.export = "drbd0"
+        self.size = size
+        self.backing = str(tmp_path / "backing.img")
+        # Room for the internal meta data behind the data area.
+        make_backing(self.backing, size + (4 << 20))
+        self.node = Udrbdd(str(tmp_path)).start()
+        self.port = self.node.port
+        self.logfile = self.node.log
+        self.unix_path = os.path.join(str(tmp_path), "nbd.sock")
+        for args in (("new-resource", "r0", "0"), ("new-minor", "r0", "0", "0"),
+                     ("attach", "0", self.backing, self.backing, "internal",
+                      "--size=%d" % (size // 512)),
+                     ("primary", "r0", "--force")):
+            self.node.run(*args, check=True)
+        if not available:
+            self.node.run("secondary", "r0", check=True)
+
+    def set_available(self, on):
+        if on:
+            self.node.run("primary", "r0", check=True)
+        else:
+            self.node.run("secondary", "r0", "--force", check=True)
+
+    def demote(self):
+        return self.node.run("secondary", "r0").returncode == 0
+
+    def open_count(self):
+        out = self.node.udrbd("exports", check=True).stdout
+        return int(out.split("open:")[1].split()[0])
+
+    def alive(self):
+        return self.node.proc.poll() is None
+
+    def log_text(self):
+        with open(self.logfile) as f:
+            return f.read()
+
+    def stop(self):
+        alive = self.alive()
+        self.node.stop()
+        assert alive and self.node.proc.returncode == 0, \
+            "udrbdd exit %s\n%s" % (self.node.proc.returncode, self.log_text())
+
+    def uri(self):
+        return "nbd://127.0.0.1:%d/%s" % (self.port, self.export)
+
+
+SERVER_KINDS = {"file": FileServer, "udrbdd": UdrbddServer}
 
 
 @pytest.fixture(params=sorted(SERVER_KINDS))
