@@ -173,6 +173,7 @@ TAP_TEST(export_name)
 	opt(&r, NBD_OPT_EXPORT_NAME, "6472626430");
 	TAP_EQ(r.next, NBD_OPT_NEXT_TRANSMIT);
 	expect(&r, "0000000000100000 016d");
+	nbd_buf_free(&r.out);
 	start(&r, false);
 	opt(&r, NBD_OPT_EXPORT_NAME, "6472626430");
 	TAP_EQ(r.out.len, NBD_EXPORT_NAME_REPLY_LEN);
