@@ -36,7 +36,6 @@ bool dm_confirm(struct dm *d, const char *question);
 int dm_write_sb(struct dm *d);
 void dm_check_existing_data(struct dm *d, const struct md_layout *lo);
 char *dm_ppsize(char *buf, uint64_t kb);
-int dm_init_al(struct dm *d, const struct md_layout *lo);
 uint64_t dm_max_usable(const struct dm *d, const struct md_layout *lo);
 
 int dm_create_md(struct dm *d, int argc, char **argv);

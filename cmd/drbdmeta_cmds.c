@@ -1,5 +1,6 @@
 /* drbdmeta: dump-md, restore-md, apply-al, get-gi, show-gi, set-gi,
  * dstate, check-resize (drbd-metadata-resync.md §1.9, §3.6, §8.5). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "cmd/drbdmeta.h"
 #include "md/al.h"
+#include "md/apply_al.h"
 #include "md/dump.h"
 #include "plat/plat.h"
 
@@ -190,78 +192,40 @@ int dm_restore_md(struct dm *d, int argc, char **argv)
 	return 0;
 }
 
-/* §3.6 step 5: whole extents set in every slot, bytes 128 x P per extent. */
-static void apply_extents(struct dm *d, const uint32_t *ext, uint32_t n)
+/* The diagnostics drbd-utils prints while replaying (§3.6 step 3). */
+static void print_replay(const struct md_apply_result *res)
 {
-	uint64_t per = 128ull * d->sb.bm_max_peers, bytes = (d->bm_bytes + 511) / 512 * 512;
-	uint64_t added = 0;
-	uint8_t *bm;
+	if (res->replay == -ENOENT)
+		fprintf(stderr, "No usable activity log found. Do you need to create-md?\n");
+	else if (res->al_valid != res->al_blocks)
+		fprintf(stderr, "%u corrupt AL transactions found\n",
+			res->al_blocks - res->al_valid);
+	if (res->replay == -EINVAL)
+		fprintf(stderr, "No valid AL update transaction found.\n");
+	if (res->replay < 0 && !res->needed)
+		fprintf(stderr, "Error ignored, no need to apply the AL\n");
+}
+
+static void print_applied(const struct md_apply_result *res)
+{
 	char pp[16];
 
-	if (!n) {
+	if (!res->n_extents) {
 		fprintf(stderr, "Nothing to do.\n");
 		return;
 	}
-	bm = read_bitmap(d, bytes);
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t pos = ext[i] * per, len = per, set = 0;
-
-		if (pos >= bytes) {
-			fprintf(stderr, "extent %u beyond end of bitmap! (%" PRIu64 " >= %"
-				PRIu64 ")\n", ext[i], pos, bytes);
-			continue;
-		}
-		if (len > bytes - pos)
-			len = bytes - pos;
-		for (uint64_t j = 0; j < len; j++)
-			set += (uint64_t)__builtin_popcount(bm[pos + j]);
-		added += len * 8 - set;
-		memset(bm + pos, 0xff, len);
-	}
-	if (bytes && plat_bdev_pwrite(d->b, bm, bytes, d->bm_byte)) {
-		fprintf(stderr, "writing the bitmap of %s failed\n", d->path);
-		exit(10);
-	}
-	plat_free_aligned(bm);
+	for (uint32_t i = res->n_extents - res->n_beyond; i < res->n_extents; i++)
+		fprintf(stderr, "extent %u beyond end of bitmap! (%" PRIu64 " >= %" PRIu64
+			")\n", res->extents[i], res->extents[i] * res->extent_bytes,
+			res->bm_bytes);
 	fprintf(stderr, "Marked additional %s as out-of-sync based on AL.\n",
-		dm_ppsize(pp, added * 4));
-}
-
-static int replay(struct dm *d, bool *reinit)
-{
-	uint32_t nb = d->sb.al_stripes * d->sb.al_stripe_size_4k, n, valid;
-	uint8_t *al = plat_alloc_aligned((size_t)nb * 4096);
-	uint32_t *ext = malloc(AL_EXTENTS_MAX * sizeof(*ext));
-	bool need = d->sb.flags & MDF_PRIMARY_IND;
-	int r;
-
-	if (plat_bdev_pread(d->b, al, (size_t)nb * 4096, d->al_byte)) {
-		fprintf(stderr, "reading the activity log of %s failed\n", d->path);
-		exit(10);
-	}
-	r = al_replay(al, nb, d->sb.al_stripes, d->sb.al_stripe_size_4k, ext, &n, &valid);
-	if (r == -ENOENT)
-		fprintf(stderr, "No usable activity log found. Do you need to create-md?\n");
-	else if (valid != nb)
-		fprintf(stderr, "%u corrupt AL transactions found\n", nb - valid);
-	if (r == -EINVAL)
-		fprintf(stderr, "No valid AL update transaction found.\n");
-	if (r < 0 && !need) {
-		fprintf(stderr, "Error ignored, no need to apply the AL\n");
-		*reinit = true;
-	}
-	if (r > 0 && need)
-		apply_extents(d, ext, n);
-	if (r > 0)
-		*reinit = true;
-	plat_free_aligned(al);
-	free(ext);
-	return r < 0 && need ? (r == -ENOENT ? 1 : 2) : 0;
+		dm_ppsize(pp, res->bits_marked * 4));
 }
 
 int dm_apply_al(struct dm *d, int argc, char **argv)
 {
-	bool reinit = false;
+	struct md_apply_result res = { 0 };
+	char err[256];
 	int r;
 
 	(void)argv;
@@ -271,22 +235,23 @@ int dm_apply_al(struct dm *d, int argc, char **argv)
 		fprintf(stderr, "No valid meta data found\n");
 		return -1;
 	}
-	r = replay(d, &reinit);
+	res.extents = malloc(AL_EXTENTS_MAX * sizeof(*res.extents));
+	if (!res.extents) {
+		fprintf(stderr, "out of memory\n");
+		return -1;
+	}
+	r = md_apply_al(d->b, d->idx, d->version, &res, err, sizeof(err));
+	if (res.replayed)
+		print_replay(&res);
+	if (res.applied)
+		print_applied(&res);
+	free(res.extents);
+	if (r == -EBADMSG)
+		return res.replay == -ENOENT ? 1 : 2;
 	if (r)
-		return r;
-	if (reinit && dm_init_al(d, &d->lo)) {
-		fprintf(stderr, "initializing the activity log failed\n");
-		return -1;
-	}
-	if ((d->sb.flags & MDF_AL_CLEAN) && d->sb.magic == MD_MAGIC_08)
-		return 0;
-	d->sb.flags |= MDF_AL_CLEAN;
-	if (d->version == 8)
-		d->sb.magic = MD_MAGIC_08;
-	if (dm_write_sb(d)) {
-		fprintf(stderr, "update of super block flags failed\n");
-		return -1;
-	}
-	return 0;
+		fprintf(stderr, "%s\n", err);
+	/* errors reading the AL or the bitmap exit as drbd-utils' do */
+	if (r && (!res.replayed || (res.needed && res.replay > 0 && !res.applied)))
+		exit(10);
+	return r ? -1 : 0;
 }
-

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cmd/drbdmeta.h"
-#include "md/al.h"
+#include "md/apply_al.h"
 #include "md/fsdetect.h"
 #include "plat/plat.h"
 
@@ -98,20 +98,6 @@ int dm_write_sb(struct dm *d)
 	if (!r)
 		r = plat_bdev_flush(d->b);
 	plat_free_aligned(blk);
-	return r;
-}
-
-int dm_init_al(struct dm *d, const struct md_layout *lo)
-{
-	uint32_t n = lo->al_stripes * lo->al_stripe_size_4k;
-	uint8_t *buf = plat_alloc_aligned((size_t)n * 4096);
-	uint64_t off = lo->md_offset * 512 + (uint64_t)((int64_t)lo->al_offset * 512);
-	int r;
-
-	for (uint32_t i = 0; i < n; i++)
-		al_tr_init_block(buf + (size_t)i * 4096);
-	r = plat_bdev_pwrite(d->b, buf, (size_t)n * 4096, off);
-	plat_free_aligned(buf);
 	return r;
 }
 
@@ -268,7 +254,7 @@ int dm_create_md(struct dm *d, int argc, char **argv)
 	}
 	dm_check_existing_data(d, &d->lo);
 	printf("initializing activity log\n");
-	if ((r = dm_init_al(d, &d->lo)))
+	if ((r = md_al_format(d->b, &d->lo)))
 		die_io(d, r, "initializing the activity log");
 	dm_zero_bitmap(d, &d->lo);
 	md_sb_init(&d->sb, d->version, &d->lo);

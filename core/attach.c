@@ -66,12 +66,14 @@ static void close_disks(struct device *dev)
 	dev->backing_path = dev->meta_path = NULL;
 }
 
-/* Reads the meta data. Unclean meta data (a crash while attached) is
- * refused as the kernel refuses it (ERR_MD_UNCLEAN): drbdadm runs
- * "drbdmeta apply-al" before every attach (drbd-metadata-resync.md §1.9). */
+/* Reads the meta data. Unclean meta data (a crash while attached) gets
+ * the AL replay drbdadm would run before attach ("drbdmeta apply-al",
+ * drbd-metadata-resync.md §1.9, §3.6); if that fails, attach is refused
+ * as the kernel refuses unclean meta data (ERR_MD_UNCLEAN). */
 static int load_md(struct device *dev, const struct attach_args *a,
 		   struct cmd_reply *r)
 {
+	struct md_apply_result res = { 0 };
 	struct md_attach_opts o;
 	char why[256] = "";
 	int err;
@@ -83,6 +85,20 @@ static int load_md(struct device *dev, const struct attach_args *a,
 	o.al_updates = a->conf.al_updates;
 	o.md_flushes = a->conf.md_flushes;
 	err = md_attach(dev->data, dev->meta, &o, &dev->md, why, sizeof(why));
+	if (err == -EUCLEAN) {
+		plat_warn("%s/%u: meta data of %s is unclean (crash?): replaying the "
+			  "activity log", dev->res->name, dev->volume, a->meta);
+		err = md_apply_al(dev->meta, a->meta_index, 9, &res, why, sizeof(why));
+		if (!err) {
+			plat_notice("%s/%u: activity log of %s applied: %u hot extents, "
+				    "%llu KiB marked out of sync", dev->res->name,
+				    dev->volume, a->meta, res.n_extents,
+				    (unsigned long long)res.bits_marked * 4);
+			err = md_attach(dev->data, dev->meta, &o, &dev->md, why, sizeof(why));
+		} else if (err != -EIO) {
+			err = -EUCLEAN;
+		}
+	}
 	if (err) {
 		plat_err("%s/%u: attach of %s refused: %s", dev->res->name, dev->volume,
 			 a->backing, why);

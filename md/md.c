@@ -151,6 +151,14 @@ int md_attach(struct plat_bdev *data, struct plat_bdev *meta,
 	int r;
 
 	*out = NULL;
+	/* §3.1; checked before any I/O so a bad option leaves the disk alone */
+	if (opts->al_extents && opts->al_extents < AL_EXTENTS_MIN &&
+	    !opts->test_only_small_al) {
+		r = -EINVAL;
+		snprintf(err, errlen, "al-extents %u is below the minimum of %d",
+			 opts->al_extents, AL_EXTENTS_MIN);
+		goto out;
+	}
 	if (!md || !md->sb_buf || !md->al_buf || !md->bm_buf) {
 		r = -ENOMEM;
 		snprintf(err, errlen, "out of memory");

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "md/al.h"
+#include "md/apply_al.h"
 #include "md/bitmap.h"
 #include "md/sb.h"
 
@@ -37,6 +38,9 @@ struct md_attach_opts {
 	uint32_t al_extents;	/* disk option al-extents; 0 = 1237 */
 	bool al_updates;	/* disk option al-updates (default yes) */
 	bool md_flushes;	/* flush after meta-data writes (default yes) */
+	/* TESTS ONLY (md_al_writer): accept al-extents below the minimum of
+	 * 67, to exercise eviction and context wrap with a few writes. */
+	bool test_only_small_al;
 };
 
 static inline void md_attach_opts_default(struct md_attach_opts *o)
@@ -46,6 +50,7 @@ static inline void md_attach_opts_default(struct md_attach_opts *o)
 	o->al_extents = AL_EXTENTS_DEFAULT;
 	o->al_updates = true;
 	o->md_flushes = true;
+	o->test_only_small_al = false;
 }
 
 /* meta may equal data (internal). Refusals fill err with a message that
@@ -53,7 +58,7 @@ static inline void md_attach_opts_default(struct md_attach_opts *o)
  * create-md", and return:
  *   -ENOMSG   no (valid) super block           (kernel: ERR_MD_INVALID 119)
  *   -EUCLEAN  MDF_AL_CLEAN not set: apply-al    (kernel: ERR_MD_UNCLEAN 165)
- *   -EINVAL   offsets/sizes/node id make no sense (119)
+ *   -EINVAL   offsets/sizes/node id make no sense, al-extents < 67 (119)
  *   -ENOSPC   meta device too small             (112)
  *   -EIO      read error                        (118)
  * The bdevs stay owned by the caller and must outlive the md_dev. */

@@ -30,6 +30,7 @@ int main(int argc, char **argv)
 	md_attach_opts_default(&o);
 	o.node_id = atoi(argv[2]);
 	o.al_extents = (uint32_t)atoi(argv[3]);
+	o.test_only_small_al = true;
 	r = md_attach(b, b, &o, &md, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "attach: %s\n", err);

@@ -1,13 +1,14 @@
 """drbdmeta compatibility: our drbdmeta against drbd-utils' /usr/sbin/drbdmeta.
 
 Byte-identical create-md and restore-md, identical dump-md text (minus the
-time/host header), identical apply-al results on an AL written by our engine
-code (md_al_writer), and refusals that leave data untouched.
+time/host header), identical apply-al results (bytes, messages, exit codes) on an AL written by
+our engine code (md_al_writer) and on broken or special cases, and refusals that leave data untouched.
 Build dir: $UDRBD_BUILD (default /work/main/build).
 """
 import hashlib
 import os
 import shutil
+import struct
 import subprocess
 
 import pytest
@@ -143,6 +144,93 @@ def test_apply_al_on_engine_al(tmp_path, peers, al_extents, extents):
     assert digest(a) == digest(b)
     dump = md(REAL, a, "internal", "dump-md").stdout
     assert "0xFFFFFFFFFFFFFFFF" in dump
+
+
+def sb_field(path, off, fmt, value=None):
+    """Reads, or patches, a field of the internal super block (last 4 KiB)."""
+    with open(path, "r+b") as f:
+        f.seek(os.path.getsize(path) - 4096 + off)
+        if value is None:
+            return struct.unpack(fmt, f.read(struct.calcsize(fmt)))[0]
+        f.write(struct.pack(fmt, value))
+    return value
+
+
+def al_block(path, i, data):
+    """Overwrites block i of the AL (default 1 x 8 layout, internal)."""
+    al = os.path.getsize(path) - 4096 + sb_field(path, 0x44, ">i") * 512
+    with open(path, "r+b") as f:
+        f.seek(al + i * 4096)
+        f.write(data)
+
+
+def apply_both(tmp_path, a, ver="v09"):
+    """drbd-utils' apply-al on a, ours on a copy: same exit code, same
+    messages, same bytes."""
+    b = str(tmp_path / "copy")
+    shutil.copyfile(a, b)
+    r1 = md(REAL, a, "internal", "apply-al", ver=ver)
+    r2 = md(OURS, b, "internal", "apply-al", ver=ver)
+    assert (r2.returncode, r2.stdout, r2.stderr) == (r1.returncode, r1.stdout, r1.stderr)
+    assert digest(a) == digest(b)
+    return r1
+
+
+MDF_PRIMARY_IND, MDF_AL_CLEAN = 0x2, 0x80
+
+
+@pytest.mark.parametrize("case", ["clean", "primary-no-al", "secondary-corrupt-block",
+                                  "primary-corrupt-block", "v08-clean", "v08-unclean-magic"])
+def test_apply_al_special_cases(tmp_path, case):
+    a = str(tmp_path / "a")
+    mkfile(a, 64 << 20)
+    ver = "v08" if case.startswith("v08") else "v09"
+    assert md(REAL, a, "internal", "create-md", *([] if ver == "v08" else ["1"]),
+              ver=ver).returncode == 0
+    before = digest(a)
+    flags = sb_field(a, 0x38, ">I")
+    if case == "v08-unclean-magic":
+        sb_field(a, 0x3C, ">I", 0x8374026C)
+    if "primary" in case or "secondary" in case:
+        flags = (flags & ~MDF_AL_CLEAN) | (MDF_PRIMARY_IND if "primary" in case else 0)
+        sb_field(a, 0x38, ">I", flags)
+    if case == "primary-no-al":
+        for i in range(8):
+            al_block(a, i, bytes(4096))
+    if "corrupt-block" in case:
+        al_block(a, 3, b"\xff" * 16)
+    r = apply_both(tmp_path, a, ver)
+    want_rc = 1 if case.startswith("primary") else 0
+    assert r.returncode == want_rc, r.stderr
+    if case == "primary-no-al":
+        assert "No usable activity log found" in r.stderr
+    if "corrupt-block" in case:
+        assert "1 corrupt AL transactions found" in r.stderr
+    if case.startswith("primary"):
+        assert sb_field(a, 0x38, ">I") == flags, "a refused apply-al wrote"
+    else:
+        assert sb_field(a, 0x38, ">I") & MDF_AL_CLEAN
+        assert sb_field(a, 0x3C, ">I") in (0x8374026B, 0x8374026D)
+    if case == "clean":
+        assert digest(a) == before
+
+
+def test_apply_al_extents_beyond_bitmap(tmp_path):
+    """31 slots and la-size-sect 8: the bitmap is one 4 KiB page, one extent
+    3968 bytes of it; extent 1 is cut, 5 and 9 lie beyond the end."""
+    need(WRITER, "md_al_writer")
+    a = str(tmp_path / "a")
+    mkfile(a, 64 << 20)
+    assert md(REAL, a, "internal", "create-md", "31").returncode == 0
+    w = run(WRITER, a, "1", "67", "5", "1", "9")
+    assert w.returncode == 0, w.stderr
+    sb_field(a, 0x00, ">Q", 8)
+    r = apply_both(tmp_path, a)
+    assert r.returncode == 0, r.stderr
+    assert "extent 5 beyond end of bitmap! (19840 >= 4096)" in r.stderr, r.stderr
+    assert "extent 9 beyond end of bitmap!" in r.stderr
+    # 128 bytes of extent 1: 1024 bits of 4 KiB
+    assert "Marked additional 4096 KB as out-of-sync based on AL." in r.stderr
 
 
 def test_missing_file(tmp_path):
