@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 
-from conftest import Udrbdd, drbdmeta, make_backing, need_tool
+from conftest import BUILD, Udrbdd, drbdmeta, make_backing, need_tool
 
 MiB = 1 << 20
 
@@ -245,3 +245,46 @@ def test_kill9_during_fio_marks_hot_extents_in_every_slot(udrbdd, tmp_path):
     m = re.search(r"# bits-set (\d+);", r.stdout)
     # All six written extents were hot; nothing beyond them.
     assert m and int(m.group(1)) == 6 * 1024, r.stdout[-400:]
+
+
+def test_events2_stream_show_and_new_current_uuid(udrbdd, tmp_path):
+    """events2 follows every state change as drbdsetup prints them; show
+    prints the configuration; new-current-uuid --clear-bitmap skips the
+    initial sync: the disk becomes UpToDate with a fresh generation."""
+    disk = make_backing(str(tmp_path / "disk.img"), 64 * MiB)
+    env = dict(os.environ, UDRBD_CONTROL=udrbdd.control)
+    ev = subprocess.Popen([os.path.join(BUILD, "cmd", "drbdsetup"), "events2"],
+                          stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert ev.stdout.readline() == "exists -\n"
+        bring_up(udrbdd, disk)
+        udrbdd.run("new-current-uuid", "0", "--clear-bitmap", check=True)
+        udrbdd.run("primary", "r0", check=True)
+        want = [
+            "create resource name:r0 role:Secondary suspended:no force-io-failures:no "
+            "may_promote:no promotion_score:0",
+            "create device name:r0 volume:0 minor:0 backing_dev:none disk:Diskless "
+            "client:no quorum:yes",
+            f"change device name:r0 volume:0 minor:0 backing_dev:{disk} disk:Inconsistent "
+            "client:no quorum:yes",
+        ]
+        got = [ev.stdout.readline().rstrip("\n") for _ in want]
+        assert got == want
+        rest = []
+        while not any("role:Primary" in line for line in rest):
+            rest.append(ev.stdout.readline().rstrip("\n"))
+        assert any("disk:UpToDate" in line for line in rest), rest
+    finally:
+        ev.kill()
+        ev.wait()
+    r = udrbdd.run("show", "r0", check=True)
+    assert r.stdout == ('resource "r0" {\n    _this_host {\n        node-id\t\t\t0;\n'
+                        '        volume 0 {\n            device\t\t\tminor 0;\n'
+                        f'            disk\t\t\t"{disk}";\n'
+                        '            meta-disk\t\t\tinternal;\n        }\n    }\n}\n\n'), r.stdout
+    udrbdd.run("secondary", "r0", check=True)
+    udrbdd.run("down", "r0", check=True)
+    r = drbdmeta("--force", "0", "v09", disk, "internal", "apply-al", real=True)
+    assert r.returncode == 0, r.stderr
+    r = drbdmeta("--force", "0", "v09", disk, "internal", "dstate", real=True)
+    assert r.stdout.startswith("Consistent") or r.stdout.startswith("UpToDate"), r.stdout
