@@ -288,3 +288,16 @@ def test_events2_stream_show_and_new_current_uuid(udrbdd, tmp_path):
     assert r.returncode == 0, r.stderr
     r = drbdmeta("--force", "0", "v09", disk, "internal", "dstate", real=True)
     assert r.stdout.startswith("Consistent") or r.stdout.startswith("UpToDate"), r.stdout
+
+
+def test_attach_refuses_meta_data_of_another_node_id(udrbdd, tmp_path):
+    disk = make_backing(str(tmp_path / "disk.img"), 64 * MiB)
+    bring_up(udrbdd, disk)
+    udrbdd.run("down", "r0", check=True)
+    udrbdd.run("new-resource", "r0", "1", check=True)
+    udrbdd.run("new-minor", "r0", "0", "0", check=True)
+    r = udrbdd.run("attach", "0", disk, disk, "internal")
+    # The kernel's answer to an "ambiguous node id" is 119 too; the info
+    # text names both ids and the way out.
+    assert r.returncode == 10 and r.stderr.startswith("0: Failure: (119)")
+    assert "node-id 0" in r.stderr and "node-id 1" in r.stderr, r.stderr
