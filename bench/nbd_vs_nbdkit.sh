@@ -40,9 +40,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-for t in fio nbdkit python3; do
-	command -v $t >/dev/null || { echo "$0: $t is not installed" >&2; exit 2; }
-done
+. "$(dirname "$0")/lib.sh"
+need_tools fio nbdkit python3
 
 WORK=$(mktemp -d "$DIR/nbdbench.XXXXXX")
 FILE=$WORK/disk.img
@@ -60,18 +59,7 @@ exec 9<>"$WORK/ctl"
 # A fully allocated file, so no run pays for block allocation.
 fallocate -l "$SIZE" "$FILE" 2>/dev/null || truncate -s "$SIZE" "$FILE"
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
-wait_port() {
-	i=0
-	until python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),1)" \
-		2>/dev/null; do
-		i=$((i + 1)); [ $i -lt 100 ] || { echo "server on port $1 did not start" >&2; exit 1; }
-		sleep 0.1
-	done
-}
 
 # start_ours MODE -> sets URI and SRV_PID
 start_ours() {
@@ -113,15 +101,7 @@ stop_server() {
 }
 
 # fio_run URI RW BS QD -> prints "iops MiB/s"
-fio_run() {
-	fio --name=b --ioengine=nbd --uri="$1" --rw="$2" --bs="$3" --iodepth="$4" \
-		--size="$SIZE" --time_based --runtime="$RUNTIME" --ramp_time=2 \
-		--output-format=json --output="$WORK/fio.json" >/dev/null
-	python3 -c '
-import json, sys
-j = json.load(open(sys.argv[1]))["jobs"][0]["write"]
-print("%.0f %.1f" % (j["iops"], j["bw_bytes"] / 1048576))' "$WORK/fio.json"
-}
+fio_run() { fio_write "$1" "$2" "$3" "$4" "$SIZE" "$RUNTIME" "$WORK/fio.json"; }
 
 measure() { # WHO MODE -> "rand_iops seq_mibs"
 	"start_$1" "$2"
@@ -131,8 +111,6 @@ measure() { # WHO MODE -> "rand_iops seq_mibs"
 	echo "$r $s"
 }
 
-ratio() { python3 -c "print('%.2f' % ($1 / $2 if $2 else 0))"; }
-median() { python3 -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 
 modes=$MODE
 [ "$MODE" = both ] && modes="buffered direct"

@@ -27,9 +27,8 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: $0 [--size 1G] [--runtime S] [--rounds N] [--dir D]" >&2; exit 2 ;;
 	esac
 done
-for t in fio nbdkit python3; do
-	command -v $t >/dev/null || { echo "$0: $t is not installed" >&2; exit 2; }
-done
+. "$(dirname "$0")/lib.sh"
+need_tools fio nbdkit python3
 
 WORK=$(mktemp -d "$DIR/udrbdbench.XXXXXX")
 FILE=$WORK/disk.img
@@ -49,16 +48,6 @@ print(int(float(s[:-1])*u[s[-1]]) if s[-1] in u else int(s)//1048576)") \
 	conv=fsync status=none
 "$BUILD/md/drbdmeta" --force 0 v09 "$FILE" internal create-md 1 >/dev/null 2>&1
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port() {
-	i=0
-	until python3 -c "import socket; socket.create_connection(('127.0.0.1',$1),1)" 2>/dev/null; do
-		i=$((i + 1)); [ $i -lt 100 ] || { echo "server on port $1 did not start" >&2; exit 1; }
-		sleep 0.1
-	done
-}
 
 start_udrbd() {
 	port=$(free_port)
@@ -93,13 +82,7 @@ stop_server() {
 }
 
 fio_run() { # URI RW BS QD SIZE -> "iops MiB/s"
-	fio --name=b --ioengine=nbd --uri="$1" --rw="$2" --bs="$3" --iodepth="$4" \
-		--size="$5" --time_based --runtime="$RUNTIME" --ramp_time=2 \
-		--output-format=json --output="$WORK/fio.json" >/dev/null
-	python3 -c '
-import json, sys
-j = json.load(open(sys.argv[1]))["jobs"][0]["write"]
-print("%.0f %.1f" % (j["iops"], j["bw_bytes"] / 1048576))' "$WORK/fio.json"
+	fio_write "$1" "$2" "$3" "$4" "$5" "$RUNTIME" "$WORK/fio.json"
 }
 
 # Both contenders address the same range: the DRBD data area (the file
@@ -118,8 +101,6 @@ measure() { # udrbd | nbdkit-fua | nbdkit-cache -> "rand_iops seq_mibs"
 	echo "$r $s"
 }
 
-ratio() { python3 -c "print('%.2f' % ($1 / $2 if $2 else 0))"; }
-median() { python3 -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 
 u_r= u_s= f_r= f_s= c_r= c_s=
 i=0
