@@ -108,3 +108,13 @@ def make_backing(path, size, peers=1):
     r = drbdmeta("--force", "0", "v09", path, "internal", "create-md", str(peers))
     assert r.returncode == 0, r.stderr
     return path
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """Two nodes (alpha, bravo) in network namespaces: see cluster.py."""
+    from cluster import Cluster, unavailable
+    why = unavailable()
+    need(why is None, why)
+    with Cluster(tmp_path, n=2) as c:
+        yield c
