@@ -9,7 +9,7 @@ PKGS=(
   mingw-w64 libgcrypt-mingw-w64-dev wine wine64
   drbd-utils
   libnbd-bin nbdkit qemu-utils fio fuse3
-  e2fsprogs ntfs-3g dosfstools exfatprogs util-linux
+  e2fsprogs ntfs-3g dosfstools exfatprogs util-linux iptables iproute2
   python3 python3-pytest iperf3 xz-utils
 )
 
