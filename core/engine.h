@@ -30,6 +30,7 @@ struct md_dev;
 struct nbd_server;
 struct nbd_export;
 struct engine;
+struct connection;
 
 enum on_io_error {
 	EP_PASS_ON = 0,
@@ -94,6 +95,7 @@ struct resource {
 	int node_id;
 	enum drbd_role role;
 	struct device *devices;
+	struct connection *connections;	/* core/conn.h, by peer node id */
 };
 
 struct engine {

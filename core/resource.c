@@ -1,4 +1,5 @@
 /* Resources and their devices (volumes): creation and deletion. */
+#include "core/conn.h"
 #include "core/ops.h"
 
 #include <stdlib.h>
@@ -54,7 +55,7 @@ int resource_del(struct engine *eng, const char *name, struct cmd_reply *r)
 
 	if (!res)
 		return cmd_reply_set(r, ERR_RES_NOT_KNOWN, "unknown resource");
-	if (res->devices)
+	if (res->devices || res->connections)
 		return cmd_reply_set(r, ERR_RES_IN_USE, NULL);
 	if (res->role == R_PRIMARY)
 		return cmd_reply_set(r, ERR_RES_IN_USE, "resource is Primary");
@@ -91,6 +92,8 @@ int device_new(struct resource *res, unsigned minor, unsigned volume,
 		;
 	dev->next = *pp;
 	*pp = dev;
+	if (peer_devices_sync(res))
+		return cmd_reply_set(r, ERR_NOMEM, NULL);
 	plat_notice("%s/%u: minor %u created", res->name, volume, minor);
 	engine_state_changed(res->eng);
 	return DRBD_NO_ERROR;
@@ -109,6 +112,7 @@ int device_del(struct device *dev, struct cmd_reply *r)
 	for (pp = &res->devices; *pp != dev; pp = &(*pp)->next)
 		;
 	*pp = dev->next;
+	peer_devices_sync(res);
 	plat_notice("%s/%u: minor %u deleted", res->name, dev->volume, dev->minor);
 	plat_cond_destroy(&dev->io_idle);
 	plat_mutex_destroy(&dev->io_lock);
@@ -125,6 +129,13 @@ int resource_down(struct resource *res, bool force, struct cmd_reply *r)
 
 	if (res->role == R_PRIMARY) {
 		rc = resource_secondary(res, force, r);
+		if (rc != DRBD_NO_ERROR)
+			return rc;
+	}
+	/* DRBD's down: disconnect and delete the peers, then the volumes. */
+	while (res->connections) {
+		conn_disconnect(res->connections, true, r);
+		rc = conn_del(res->connections, r);
 		if (rc != DRBD_NO_ERROR)
 			return rc;
 	}

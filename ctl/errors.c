@@ -24,6 +24,7 @@ static const struct code_text ret_texts[] = {
 			  "\t==> Use 'drbdadm create-md res' to initialize meta-data area. <==\n" },
 	{ ERR_NOMEM, "kmalloc() failed. Out of memory?" },
 	{ ERR_DISK_CONFIGURED, "Device is attached to a disk (use detach first)" },
+	{ ERR_NET_CONFIGURED, "Device has a net-config (use disconnect first)" },
 	{ ERR_MINOR_INVALID, "Device minor not allocated" },
 	{ ERR_NO_DISK, "Device does not have a disk-config" },
 	{ ERR_RES_NOT_KNOWN, "Unknown resource" },

@@ -1,6 +1,7 @@
 /* Engine state -> view snapshot. The view keeps DRBD's units: sizes and
  * I/O counters in sectors. */
 #include "ctl/snapshot.h"
+#include "core/conn.h"
 #include "core/ops.h"
 #include "md/md.h"
 
@@ -53,6 +54,118 @@ static void snap_device(struct device *d, struct ctl_device *v)
 	snap_disk_opts(d, &v->opts);
 }
 
+static void snap_net_opts(const struct net_conf *n, struct ctl_net_opts *o)
+{
+	ctl_net_opts_default(o);
+	o->protocol = (uint32_t)n->protocol;
+	o->timeout = n->timeout;
+	o->max_epoch_size = n->max_epoch_size;
+	o->connect_int = n->connect_int;
+	o->ping_int = n->ping_int;
+	o->sndbuf_size = (uint32_t)n->sndbuf_size;
+	o->rcvbuf_size = (uint32_t)n->rcvbuf_size;
+	o->ko_count = n->ko_count;
+	o->two_primaries = n->two_primaries;
+	snprintf(o->cram_hmac_alg, sizeof(o->cram_hmac_alg), "%s", n->cram_hmac_alg);
+	snprintf(o->shared_secret, sizeof(o->shared_secret), "%s", n->shared_secret);
+	o->after_sb_0p = n->after_sb_0p;
+	o->after_sb_1p = n->after_sb_1p;
+	o->after_sb_2p = n->after_sb_2p;
+	o->always_asbp = n->always_asbp;
+	o->rr_conflict = n->rr_conflict;
+	o->ping_timeo = n->ping_timeout;
+	snprintf(o->integrity_alg, sizeof(o->integrity_alg), "%s", n->integrity_alg);
+	o->tcp_cork = n->tcp_cork;
+	snprintf(o->csums_alg, sizeof(o->csums_alg), "%s", n->csums_alg);
+	o->csums_after_crash_only = n->csums_after_crash_only;
+	snprintf(o->verify_alg, sizeof(o->verify_alg), "%s", n->verify_alg);
+	o->use_rle = n->use_rle;
+	o->sock_check_timeo = n->sock_check_timeo;
+	o->max_buffers = n->max_buffers;
+}
+
+static void snap_addr(struct ctl_addr *a, const char *host, uint16_t port, bool v6)
+{
+	a->af = v6 ? CTL_AF_IPV6 : CTL_AF_IPV4;
+	snprintf(a->host, sizeof(a->host), "%s", host);
+	a->port = port;
+}
+
+static void snap_peer_device(const struct peer_device *pd, struct ctl_peer_device *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->volume = pd->dev->volume;
+	v->repl = pd->repl;
+	v->peer_disk = pd->peer_disk;
+	v->peer_client = CTL_CLIENT_NO;
+	v->resync_susp_user = pd->resync_susp_user;
+	v->resync_susp_peer = pd->resync_susp_peer;
+	v->stats.sent = pd->stats.sent_sect;
+	v->stats.received = pd->stats.received_sect;
+	v->stats.pending = pd->stats.pending;
+	v->stats.unacked = pd->stats.unacked;
+	ctl_peer_device_opts_default(&v->opts);
+	v->opts.resync_rate = pd->rs.resync_rate;
+	v->opts.c_plan_ahead = pd->rs.c_plan_ahead;
+	v->opts.c_delay_target = pd->rs.c_delay_target;
+	v->opts.c_fill_target = pd->rs.c_fill_target;
+	v->opts.c_max_rate = pd->rs.c_max_rate;
+	v->opts.c_min_rate = pd->rs.c_min_rate;
+}
+
+static int snap_connection(struct connection *c, struct ctl_connection *v)
+{
+	size_t n = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->peer_node_id = (unsigned)c->peer_node_id;
+	snprintf(v->name, sizeof(v->name), "%s", c->conf.name);
+	v->cstate = c->cstate;
+	v->peer_role = c->peer_role;
+	snap_net_opts(&c->conf, &v->opts);
+	for (struct path *p = c->paths; p; p = p->next)
+		n++;
+	v->paths = n ? calloc(n, sizeof(*v->paths)) : NULL;
+	if (n && !v->paths)
+		return -ENOMEM;
+	n = 0;
+	for (struct path *p = c->paths; p; p = p->next, n++) {
+		snap_addr(&v->paths[n].local, p->local_host, p->local_port, p->ipv6);
+		snap_addr(&v->paths[n].peer, p->peer_host, p->peer_port, p->ipv6);
+		v->paths[n].established = p->established;
+	}
+	v->n_paths = n;
+	n = 0;
+	for (struct peer_device *pd = c->peer_devices; pd; pd = pd->next)
+		n++;
+	v->peer_devices = n ? calloc(n, sizeof(*v->peer_devices)) : NULL;
+	if (n && !v->peer_devices)
+		return -ENOMEM;
+	n = 0;
+	for (struct peer_device *pd = c->peer_devices; pd; pd = pd->next)
+		snap_peer_device(pd, &v->peer_devices[n++]);
+	v->n_peer_devices = n;
+	return 0;
+}
+
+static int snap_connections(struct resource *r, struct ctl_resource *v)
+{
+	size_t n = 0;
+
+	for (struct connection *c = r->connections; c; c = c->next)
+		n++;
+	v->conns = n ? calloc(n, sizeof(*v->conns)) : NULL;
+	if (n && !v->conns)
+		return -ENOMEM;
+	for (struct connection *c = r->connections; c; c = c->next) {
+		/* counted as we go, so a failure frees what was filled */
+		v->n_conns++;
+		if (snap_connection(c, &v->conns[v->n_conns - 1]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static struct ctl_resource *snap_resource(struct resource *r)
 {
 	struct ctl_resource *v = calloc(1, sizeof(*v));
@@ -76,6 +189,10 @@ static struct ctl_resource *snap_resource(struct resource *r)
 	for (struct device *d = r->devices; d; d = d->next)
 		snap_device(d, &v->devices[n++]);
 	v->n_devices = n;
+	if (snap_connections(r, v)) {
+		ctl_resource_free(v);
+		return NULL;
+	}
 	return v;
 }
 

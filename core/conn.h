@@ -1,0 +1,122 @@
+/* Connections and peer devices: the engine's side of a peer.
+ *
+ *   resource > connection (one per peer node id) > path (address pair)
+ *                                                > peer device (per volume)
+ *
+ * A connection carries one wire dialect, chosen by the features exchange
+ * (ARCHITECTURE.md "Wire dialects"); this release speaks the 8.4 dialect
+ * (agreed protocol 86..101), which DRBD 9 also accepts from a single peer.
+ *
+ * Locking: configuration and states under eng->lock like everything in
+ * core/engine.h. The connection's threads take eng->lock for state changes
+ * and never hold it while blocked on a socket.
+ */
+#ifndef UDRBD_CORE_CONN_H
+#define UDRBD_CORE_CONN_H
+
+#include "core/engine.h"
+#include "core/reply.h"
+#include "core/resync_ctrl.h"
+#include "core/uuid84.h"
+
+#define CONN_NAME_MAX 64
+#define CONN_ALG_MAX 64		/* SHARED_SECRET_MAX and algorithm names */
+
+enum drbd_protocol { DRBD_PROT_A = 1, DRBD_PROT_B = 2, DRBD_PROT_C = 3 };
+
+/* net options (drbd.conf "net" section); units as drbd.conf's. */
+struct net_conf {
+	char name[CONN_NAME_MAX];	/* _name: the peer's host name */
+	enum drbd_protocol protocol;	/* C */
+	uint32_t timeout;		/* 0.1 s, 60 */
+	uint32_t connect_int;		/* s, 10 */
+	uint32_t ping_int;		/* s, 10 */
+	uint32_t ping_timeout;		/* 0.1 s, 5 */
+	uint32_t sock_check_timeo;	/* 0.1 s, 0 = ping-timeout */
+	uint32_t ko_count;		/* 7 */
+	uint32_t max_epoch_size;	/* 2048 */
+	uint32_t max_buffers;		/* 2048 */
+	int32_t sndbuf_size, rcvbuf_size;	/* bytes, 0 = auto */
+	char cram_hmac_alg[CONN_ALG_MAX];
+	char shared_secret[CONN_ALG_MAX];
+	char integrity_alg[CONN_ALG_MAX];
+	char verify_alg[CONN_ALG_MAX];
+	char csums_alg[CONN_ALG_MAX];
+	enum asb_policy after_sb_0p, after_sb_1p, after_sb_2p, rr_conflict;
+	bool always_asbp, two_primaries, use_rle, tcp_cork, csums_after_crash_only;
+	/* connect flags */
+	bool discard_my_data, tentative;
+};
+
+void net_conf_default(struct net_conf *c);
+
+struct path {
+	struct path *next;
+	char local_host[64], peer_host[64];	/* numeric, no brackets */
+	uint16_t local_port, peer_port;
+	bool ipv6;
+	bool established;
+};
+
+struct peer_device_stats {
+	uint64_t sent_sect, received_sect;
+	uint32_t pending, unacked;
+};
+
+struct peer_device {
+	struct connection *conn;
+	struct device *dev;
+	struct peer_device *next;	/* in conn->peer_devices, by volume */
+	enum drbd_repl_state repl;
+	enum drbd_disk_state peer_disk;
+	struct rs_conf rs;		/* peer-device options */
+	struct peer_device_stats stats;	/* under dev->io_lock */
+	bool resync_susp_user, resync_susp_peer;
+};
+
+struct connection {
+	struct resource *res;
+	struct connection *next;	/* in res->connections, by node id */
+	int peer_node_id;
+	struct net_conf conf;
+	struct path *paths;
+	struct peer_device *peer_devices;
+
+	enum drbd_conn_state cstate;
+	enum drbd_role peer_role;
+
+	/* The connection's worker: connect loop, handshake, receiver. */
+	struct plat_thread *thread;
+	bool stop;			/* under eng->lock: disconnect asked */
+	plat_sock listen, data, meta;	/* owned by the worker */
+	int apv;			/* agreed protocol version, 0 before */
+	uint32_t features;		/* agreed feature flags */
+	bool resolve_conflicts;		/* §2.4 tie-breaker */
+};
+
+/* drbdsetup new-peer / new-path / del-path / connect / disconnect /
+ * del-peer / net-options; all under eng->lock. */
+int conn_new(struct resource *res, int peer_node_id, const struct net_conf *nc,
+	     struct cmd_reply *r);
+int conn_del(struct connection *c, struct cmd_reply *r);
+int conn_new_path(struct connection *c, const char *local, const char *peer,
+		  struct cmd_reply *r);
+int conn_del_path(struct connection *c, const char *local, const char *peer,
+		  struct cmd_reply *r);
+int conn_connect(struct connection *c, bool discard_my_data, bool tentative,
+		 struct cmd_reply *r);
+int conn_disconnect(struct connection *c, bool force, struct cmd_reply *r);
+
+struct connection *resource_find_connection(struct resource *res, int peer_node_id);
+/* Peer devices appear with a connection or a volume, whichever comes last. */
+int peer_devices_sync(struct resource *res);
+struct peer_device *conn_find_peer_device(struct connection *c, unsigned volume);
+
+/* "ipv4:10.0.0.1:7789", "ipv6:[fd00::1]:7789", "10.0.0.1:7789". */
+int conn_parse_address(const char *s, char *host, size_t hostlen, uint16_t *port,
+		       bool *ipv6);
+
+/* The connection's worker thread (core/conn_worker.c). */
+void *conn_worker_main(void *arg);
+
+#endif
