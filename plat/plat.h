@@ -164,6 +164,19 @@ int plat_cond_timedwait(plat_cond *c, plat_mutex *m, uint32_t timeout_ms);
 void plat_cond_signal(plat_cond *c);
 void plat_cond_broadcast(plat_cond *c);
 
+/* ---- files and processes (plat/<os>/proc.c) ----------------------------- */
+
+/* The paths matching a shell pattern (wildcards: POSIX glob; Windows:
+ * in the last component only), sorted. 0 with *n == 0 when nothing
+ * matches. Free with plat_glob_free. */
+int plat_glob(const char *pattern, char ***paths, size_t *n);
+void plat_glob_free(char **paths, size_t n);
+/* Runs argv[0] (searched in PATH when it has no directory) with argv and
+ * waits: 0 and *exit_code, or a negative code if it could not start.
+ * quiet: the child's stderr goes nowhere (a probe whose failure is
+ * expected). */
+int plat_spawn_wait(char *const argv[], bool quiet, int *exit_code);
+
 /* ---- time and randomness (plat/<os>/clock.c) ---------------------------- */
 
 /* Monotonic nanoseconds; only differences mean anything. */

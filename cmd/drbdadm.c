@@ -1,0 +1,272 @@
+/* drbdadm: the administration tool of drbd.conf users. Reads the
+ * configuration (conf/), and turns each command into the drbdsetup and
+ * drbdmeta calls drbd-utils' drbdadm makes, printing them (-d) or running
+ * them. Exit codes are drbdadm's (drbd-metadata-resync.md §8.4). */
+#include "cmd/drbdadm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plat/plat.h"
+
+struct args {
+	const char *config, *cmd;
+	const char *names[64];
+	int nnames;
+	const char *backend[32];
+	int nbackend;
+};
+
+static void usage(FILE *f)
+{
+	const struct adm_cmd *c;
+
+	fprintf(f, "USAGE: drbdadm COMMAND [OPTION...] {all|RESOURCE...}\n\n"
+		"GENERAL OPTIONS:\n"
+		"  --dry-run, -d           print the drbdsetup/drbdmeta calls only\n"
+		"  --verbose, -v           print the calls, and run them\n"
+		"  --config-file=..., -c   default %s\n"
+		"  --drbdsetup=..., -s     the drbdsetup to run\n"
+		"  --drbdmeta=..., -m      the drbdmeta to run\n"
+		"  --version, -V\n  --help, -h\n\nCOMMANDS:\n", conf_default_path());
+	for (c = adm_cmds; c->name; c++)
+		fprintf(f, "  %-18s %s\n", c->name, c->help);
+	fprintf(f, "\nOptions after the command that drbdsetup or drbdmeta takes "
+		"(--force, --max-peers=N, ...) are passed on.\n");
+}
+
+/* "-x VALUE", "-xVALUE", "--long VALUE", "--long=VALUE" */
+static const char *opt_value(int argc, char **argv, int *i, const char *s, const char *l)
+{
+	const char *a = argv[*i];
+	size_t ll = strlen(l);
+
+	if (!strcmp(a, s) || !strcmp(a, l))
+		return *i + 1 < argc ? argv[++*i] : NULL;
+	if (!strncmp(a, l, ll) && a[ll] == '=')
+		return a + ll + 1;
+	if (!strncmp(a, s, 2) && strlen(a) > 2 && a[1] != '-')
+		return a + 2;
+	return NULL;
+}
+
+static int parse_args(struct adm *a, struct args *g, int argc, char **argv)
+{
+	bool dashdash = false;
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (dashdash || s[0] != '-') {
+			if (!dashdash && !g->cmd)
+				g->cmd = s;
+			else if (dashdash && s[0] == '-' && g->nbackend < 32)
+				g->backend[g->nbackend++] = s;
+			else if (g->nnames < 64)
+				g->names[g->nnames++] = s;
+		} else if (!strcmp(s, "--")) {
+			dashdash = true;
+		} else if (!strcmp(s, "-d") || !strcmp(s, "--dry-run")) {
+			a->dry_run = true;
+		} else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
+			a->verbose = true;
+		} else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+			usage(stdout);
+			exit(0);
+		} else if (!strcmp(s, "-V") || !strcmp(s, "--version")) {
+			printf("DRBDADM_BUILDTAG=udrbd\nDRBDADM_VERSION=%s\n", UDRBD_VERSION);
+			exit(0);
+		} else if ((v = opt_value(argc, argv, &i, "-c", "--config-file"))) {
+			g->config = v;
+		} else if ((v = opt_value(argc, argv, &i, "-s", "--drbdsetup"))) {
+			a->drbdsetup = v;
+		} else if ((v = opt_value(argc, argv, &i, "-m", "--drbdmeta"))) {
+			a->drbdmeta = v;
+		} else if (!strncmp(s, "--", 2) && g->nbackend < 32) {
+			g->backend[g->nbackend++] = s;
+		} else {
+			fprintf(stderr, "drbdadm: unrecognized option '%s'\n", s);
+			return CONF_E_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* Backend options the command does not pass on are usage errors. */
+static int check_backend(const struct adm *a)
+{
+	const char *const *t;
+	int i;
+
+	for (i = 0; i < a->nbackend; i++) {
+		const char *o = a->backend[i] + 2;
+		size_t n = strcspn(o, "=");
+		bool ok = !strcmp(a->cmd->name, "create-md") && !strncmp(o, "max-peers=", 10);
+
+		for (t = a->cmd->takes; t && *t && !ok; t++)
+			ok = strlen(*t) == n && !strncmp(*t, o, n);
+		if (!ok) {
+			fprintf(stderr, "drbdadm %s: unrecognized option '%s'\n",
+				a->cmd->name, a->backend[i]);
+			return CONF_E_USAGE;
+		}
+	}
+	return 0;
+}
+
+int adm_call(struct adm *a, const struct adm_cmd *cmd, const struct adm_ctx *x)
+{
+	struct adm_ctx t = *x;
+	struct conf_connection *k;
+	struct conf_volume *v;
+	bool vols = cmd->iter == ADM_VOLS || cmd->iter == ADM_VOLS_CONNS;
+	bool conns = cmd->iter == ADM_CONNS || cmd->iter == ADM_VOLS_CONNS;
+	int r = 0;
+
+	if (vols && !x->v) {
+		conf_for_each(v, x->r->me->volumes.head) {
+			t.v = v;
+			if ((r = adm_call(a, cmd, &t)))
+				return r;
+		}
+		return 0;
+	}
+	if (conns && !x->k) {
+		conf_for_each(k, x->r->conns) {
+			if (k->ignore || !k->peer)
+				continue;
+			t.k = k;
+			if ((r = adm_call(a, cmd, &t)))
+				return r;
+		}
+		return 0;
+	}
+	if (cmd->disk_required && (!x->v->disk || !x->v->meta_disk || !x->v->meta_index)) {
+		fprintf(stderr, "The %s command requires a local disk, but the configuration "
+			"gives none.\n", cmd->name);
+		return CONF_E_CONFIG_INVALID;
+	}
+	r = cmd->fn(a, x);
+	if (r >= CONF_E_EXEC)
+		exit(r);
+	return r;
+}
+
+/* "RES", "RES/VNR" or "RES:PEER" (a peer's host name). */
+static int resolve(struct adm *a, const char *id, struct adm_ctx *x)
+{
+	char name[256];
+	const char *slash = strrchr(id, '/'), *colon;
+	struct conf_connection *k;
+
+	snprintf(name, sizeof(name), "%.*s",
+		 (int)(slash ? (size_t)(slash - id) : strlen(id)), id);
+	colon = strchr(name, ':');
+	if (colon)
+		name[colon - name] = 0;
+	memset(x, 0, sizeof(*x));
+	x->r = conf_resource(a->c, name);
+	if (!x->r || x->r->ignore)
+		goto unknown;
+	conf_set_peers(a->c, x->r);
+	if (slash && !(x->v = conf_volume(&x->r->me->volumes, atoi(slash + 1)))) {
+		fprintf(stderr, "Resource '%s' has no volume %d\n", name, atoi(slash + 1));
+		return CONF_E_USAGE;
+	}
+	if (colon) {
+		conf_for_each(k, x->r->conns)
+			if (k->peer && conf_names_has(&k->peer->on_hosts, colon + 1))
+				x->k = k;
+		if (!x->k) {
+			fprintf(stderr, "Not a valid connection (%s) for this host\n", id);
+			return CONF_E_USAGE;
+		}
+	}
+	return 0;
+unknown:
+	fprintf(stderr, "'%s' not defined in your config (for this host).\n", id);
+	return CONF_E_USAGE;
+}
+
+static int run_all(struct adm *a, struct args *g)
+{
+	struct conf_resource *r;
+	struct adm_ctx x;
+	int i, ret, worst = 0;
+	bool all = g->nnames == 1 && !strcmp(g->names[0], "all");
+
+	if (!strcmp(a->cmd->name, "dump") && (!g->nnames || all)) {
+		conf_dump_header(a->c, stdout);
+		conf_for_each(r, a->c->resources)
+			conf_dump_resource(a->c, r, stdout);
+		return 0;
+	}
+	if (all) {
+		conf_for_each(r, a->c->resources) {
+			if (r->ignore)
+				continue;
+			x = (struct adm_ctx){ .r = r };
+			conf_set_peers(a->c, r);
+			if ((ret = adm_call(a, a->cmd, &x)) > worst)
+				worst = ret;
+		}
+		return worst;
+	}
+	for (i = 0; i < g->nnames; i++) {
+		if ((ret = resolve(a, g->names[i], &x)))
+			exit(ret);
+		if (!a->c->valid)
+			exit(CONF_E_CONFIG_INVALID);
+		if ((ret = adm_call(a, a->cmd, &x)) > worst)
+			worst = ret;
+	}
+	return worst;
+}
+
+int main(int argc, char **argv)
+{
+	struct adm a = { .drbdsetup = "drbdsetup", .drbdmeta = "drbdmeta" };
+	struct args g = { 0 };
+	char host[256];
+	int ret, r;
+
+	plat_init();
+	if ((ret = parse_args(&a, &g, argc, argv)))
+		return ret;
+	if (!g.cmd) {
+		usage(stderr);
+		return CONF_E_USAGE;
+	}
+	if (!(a.cmd = adm_find_cmd(g.cmd))) {
+		fprintf(stderr, "drbdadm: Unknown command '%s'\n", g.cmd);
+		return CONF_E_USAGE;
+	}
+	a.backend = g.backend;
+	a.nbackend = g.nbackend;
+	if ((ret = check_backend(&a)))
+		return ret;
+	if (!a.cmd->no_res && strcmp(a.cmd->name, "dump") && !g.nnames) {
+		usage(stderr);
+		fprintf(stderr, "\nNo resource names specified\n");
+		return CONF_E_USAGE;
+	}
+	if (plat_hostname(host, sizeof(host)))
+		snprintf(host, sizeof(host), "localhost");
+	if ((ret = conf_load(g.config, host, &a.c)))
+		return ret;
+	a.c->no_tty = !isatty(0) || !isatty(1);
+	if (strcmp(a.cmd->name, "dump") || a.dry_run || a.verbose)
+		conf_expand(a.c);
+	if (a.cmd->no_res && g.nnames)
+		fprintf(stderr, "This command will ignore resource names!\n");
+	ret = a.cmd->no_res ? a.cmd->fn(&a, NULL) : run_all(&a, &g);
+	r = adm_run_deferred(&a);
+	if (r > ret)
+		ret = r;
+	conf_free(a.c);
+	return ret;
+}

@@ -1,0 +1,339 @@
+/* drbdadm: the commands, each building the drbdsetup/drbdmeta calls that
+ * drbd-utils' drbdadm makes for it (argument order and option order are
+ * part of the interface: scripts and tests compare them). */
+#include "cmd/drbdadm.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct adm_argv setup(struct adm *a, const char *cmd)
+{
+	struct adm_argv av = { 0 };
+
+	adm_arg(a, &av, a->drbdsetup);
+	adm_arg(a, &av, cmd);
+	return av;
+}
+
+static int new_resource(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = setup(a, "new-resource");
+
+	adm_arg(a, &av, x->r->name);
+	adm_arg(a, &av, x->r->me->node_id);
+	adm_opts(a, &av, &x->r->res_opts);
+	return adm_run(a, &av, false);
+}
+
+static int new_minor(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = setup(a, "new-minor");
+
+	adm_arg(a, &av, x->r->name);
+	adm_argf(a, &av, "%d", x->v->minor);
+	adm_argf(a, &av, "%d", x->v->vnr);
+	if (!x->v->disk)
+		adm_arg(a, &av, "--diskless");
+	return adm_run(a, &av, false);
+}
+
+static int new_peer(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = setup(a, "new-peer");
+
+	adm_arg(a, &av, x->r->name);
+	adm_arg(a, &av, x->k->peer->node_id);
+	adm_opts(a, &av, &x->k->net_opts);
+	return adm_run(a, &av, false);
+}
+
+static const char *addr_arg(struct adm *a, const struct conf_addr *ad)
+{
+	return conf_printf(a->c, strcmp(ad->af, "ipv6") ? "%s:%s:%s" : "%s:[%s]:%s",
+			   ad->af, ad->addr, ad->port);
+}
+
+static int new_path(struct adm *a, const struct adm_ctx *x)
+{
+	struct conf_path *p;
+	int r, worst = 0;
+
+	conf_for_each(p, x->k->paths) {
+		struct adm_argv av = setup(a, "new-path");
+
+		if (!p->my_addr || !p->peer_addr)
+			continue;
+		adm_arg(a, &av, x->r->name);
+		adm_arg(a, &av, x->k->peer->node_id);
+		adm_arg(a, &av, addr_arg(a, p->my_addr));
+		adm_arg(a, &av, addr_arg(a, p->peer_addr));
+		r = adm_run(a, &av, false);
+		if (r > worst)
+			worst = r;
+	}
+	return worst;
+}
+
+static int peer_device_options(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = setup(a, "peer-device-options");
+	struct conf_peer_device *pd = conf_peer_device(x->k, x->v->vnr);
+
+	adm_arg(a, &av, x->r->name);
+	adm_arg(a, &av, x->k->peer->node_id);
+	adm_argf(a, &av, "%d", x->v->vnr);
+	if (pd)
+		adm_opts(a, &av, &pd->pd_opts);
+	return adm_run(a, &av, false);
+}
+
+static int apply_al(struct adm *a, const struct adm_ctx *x)
+{
+	return adm_drbdmeta(a, x, "apply-al", NULL, NULL);
+}
+
+static int attach(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = setup(a, "attach");
+	const struct conf_volume *v = x->v;
+	int r = apply_al(a, x);
+
+	if (r)
+		return r;
+	adm_argf(a, &av, "%d", v->minor);
+	adm_arg(a, &av, v->disk);
+	adm_arg(a, &av, strcmp(v->meta_disk, "internal") ? v->meta_disk : v->disk);
+	adm_arg(a, &av, v->meta_index);
+	adm_opts(a, &av, &v->disk_opts);
+	adm_backend_opts(a, &av);
+	return adm_run(a, &av, false);
+}
+
+static int connect(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = setup(a, "connect");
+
+	adm_arg(a, &av, x->r->name);
+	adm_arg(a, &av, x->k->peer->node_id);
+	adm_backend_opts(a, &av);
+	return adm_run(a, &av, false);
+}
+
+static int up(struct adm *a, const struct adm_ctx *x)
+{
+	struct conf_peer_device *pd;
+	struct adm_ctx t = *x;
+	struct conf_connection *k;
+	struct conf_volume *v;
+
+	adm_schedule(a, ADM_ST_PREREQ, "new-resource", new_resource, x);
+	conf_for_each(k, x->r->conns) {
+		if (k->ignore || !k->peer)
+			continue;
+		t.k = k;
+		adm_schedule(a, ADM_ST_NET_PREP_UP, "new-peer", new_peer, &t);
+		adm_schedule(a, ADM_ST_NET_PATH, "new-path", new_path, &t);
+		adm_schedule(a, ADM_ST_NET_CONNECT, "connect", connect, &t);
+		conf_for_each(pd, k->pds) {
+			if (!pd->pd_opts.head)
+				continue;
+			t.v = conf_volume(&k->peer->volumes, pd->vnr);
+			if (t.v)
+				adm_schedule(a, ADM_ST_PEER_DEVICE, "peer-device-options",
+					     peer_device_options, &t);
+		}
+	}
+	t.k = NULL;
+	conf_for_each(v, x->r->me->volumes.head) {
+		t.v = v;
+		adm_schedule(a, ADM_ST_DISK_PREP_UP, "new-minor", new_minor, &t);
+		if (v->disk)
+			adm_schedule(a, ADM_ST_DISK, "attach", attach, &t);
+	}
+	return 0;
+}
+
+/* drbdsetup CMD [RES] [PEER] [MINOR|VNR] [backend options] */
+static int plain(struct adm *a, const struct adm_ctx *x, bool res, bool quiet)
+{
+	struct adm_argv av = setup(a, a->cmd->name);
+
+	if (res)
+		adm_arg(a, &av, x->r->name);
+	if (x->k)
+		adm_arg(a, &av, x->k->peer->node_id);
+	if (x->v)
+		adm_argf(a, &av, "%d", x->k ? x->v->vnr : x->v->minor);
+	adm_backend_opts(a, &av);
+	return adm_run(a, &av, quiet);
+}
+
+static int setup_res(struct adm *a, const struct adm_ctx *x)
+{
+	return plain(a, x, true, false);
+}
+
+static int setup_minor(struct adm *a, const struct adm_ctx *x)
+{
+	return plain(a, x, false, false);
+}
+
+static int meta_cmd(struct adm *a, const struct adm_ctx *x)
+{
+	return adm_drbdmeta(a, x, a->cmd->name, NULL, NULL);
+}
+
+/* Ask the running resource first; fall back to the meta data on disk
+ * when it is not up (drbdsetup fails) -- and in a dry run show both. */
+static int setup_then_meta(struct adm *a, const struct adm_ctx *x, bool res)
+{
+	int r = plain(a, x, res, true);
+
+	if (r == 11 || r == 17 || !x->v->disk)
+		return r;
+	if (r || a->dry_run)
+		r = adm_drbdmeta(a, x, a->cmd->name, NULL, x->k ? x->k->peer->node_id : NULL);
+	return r;
+}
+
+static int gi(struct adm *a, const struct adm_ctx *x)
+{
+	return setup_then_meta(a, x, true);
+}
+
+static int dstate(struct adm *a, const struct adm_ctx *x)
+{
+	return setup_then_meta(a, x, false);
+}
+
+static int create_md(struct adm *a, const struct adm_ctx *x)
+{
+	const char *pfx = "--max-peers=", *max = NULL;
+	struct conf_connection *k;
+	struct conf_volume *v;
+	int i, peers = 0;
+	bool diskful;
+
+	for (i = 0; i < a->nbackend; i++)
+		if (!strncmp(a->backend[i], pfx, strlen(pfx)))
+			max = a->backend[i] + strlen(pfx);
+	if (!max) {
+		/* One bitmap slot per peer that has a disk anywhere. */
+		conf_for_each(k, x->r->conns) {
+			if (k->ignore || !k->peer)
+				continue;
+			diskful = false;
+			conf_for_each(v, k->peer->volumes.head)
+				diskful |= v->disk != NULL;
+			peers += diskful;
+		}
+		max = conf_printf(a->c, "%d", peers ? peers : 1);
+	}
+	return adm_drbdmeta(a, x, "create-md", max, NULL);
+}
+
+static int sh_print(struct adm *a, const struct adm_ctx *x)
+{
+	const struct conf_volume *v = x->v;
+	const char *n = a->cmd->name;
+
+	if (!strcmp(n, "sh-dev"))
+		printf("%s\n", v->device);
+	else if (!strcmp(n, "sh-ll-dev"))
+		printf("%s\n", v->disk ? v->disk : "none");
+	else if (!strcmp(n, "sh-md-dev"))
+		printf("%s\n", !v->meta_disk ? "(null)" :
+		       strcmp(v->meta_disk, "internal") ? v->meta_disk : v->disk);
+	else if (!strcmp(n, "sh-md-idx"))
+		printf("%s\n", v->meta_index ? v->meta_index : "(null)");
+	else
+		printf("%d\n", v->minor);
+	return 0;
+}
+
+static int sh_resources(struct adm *a, const struct adm_ctx *x)
+{
+	struct conf_resource *r;
+
+	(void)x;
+	conf_for_each(r, a->c->resources)
+		if (!r->ignore)
+			printf("%s\n", r->name);
+	return 0;
+}
+
+static int sh_nop(struct adm *a, const struct adm_ctx *x)
+{
+	(void)a;
+	(void)x;
+	return 0;
+}
+
+static int dump(struct adm *a, const struct adm_ctx *x)
+{
+	conf_dump_resource(a->c, x->r, stdout);
+	return 0;
+}
+
+static const char *const t_force[] = { "force", NULL };
+static const char *const t_detach[] = { "force", "diskless", NULL };
+static const char *const t_connect[] = { "tentative", "discard-my-data", NULL };
+static const char *const t_create_md[] = { "peer-max-bio-size", "al-stripes",
+	"al-stripe-size-kB", "force", NULL };
+static const char *const t_attach[] = { "size", NULL };
+
+const struct adm_cmd adm_cmds[] = {
+	{ "up", up, ADM_RES, .help = "bring the resource up: objects, disks, connections" },
+	{ "adjust", up, ADM_RES, .help = "make the running resource match the configuration "
+	  "(a resource that is not up is brought up)" },
+	{ "down", setup_res, ADM_RES, .help = "take the resource down" },
+	{ "primary", setup_res, ADM_RES, .takes = t_force, .help = "promote (--force: "
+	  "even with Inconsistent/Outdated data)" },
+	{ "secondary", setup_res, ADM_RES, .takes = t_force, .help = "demote" },
+	{ "attach", attach, ADM_VOLS, .disk_required = true, .takes = t_attach,
+	  .help = "attach the backing disks" },
+	{ "detach", setup_minor, ADM_VOLS, .takes = t_detach, .help = "detach the backing disks" },
+	{ "connect", connect, ADM_CONNS, .takes = t_connect, .help = "connect to the peers" },
+	{ "disconnect", setup_res, ADM_CONNS, .takes = t_force, .help = "disconnect from the peers" },
+	{ "create-md", create_md, ADM_VOLS, .disk_required = true, .takes = t_create_md,
+	  .help = "initialize meta data (--max-peers=N; default: the diskful peers)" },
+	{ "dump-md", meta_cmd, ADM_VOLS, .disk_required = true, .takes = t_force,
+	  .help = "print the meta data" },
+	{ "apply-al", meta_cmd, ADM_VOLS, .disk_required = true, .takes = t_force,
+	  .help = "apply the activity log to the bitmap" },
+	{ "get-gi", gi, ADM_VOLS_CONNS, .disk_required = true, .help = "data generation identifiers" },
+	{ "show-gi", gi, ADM_VOLS_CONNS, .disk_required = true,
+	  .help = "data generation identifiers, explained" },
+	{ "dstate", dstate, ADM_VOLS, .help = "disk states" },
+	{ "role", setup_res, ADM_RES, .help = "role of the resource" },
+	{ "cstate", setup_res, ADM_CONNS, .help = "connection states" },
+	{ "status", setup_res, ADM_RES, .help = "status of the resource" },
+	{ "invalidate", setup_minor, ADM_VOLS, .help = "resync all data from a peer" },
+	{ "invalidate-remote", setup_res, ADM_VOLS_CONNS, .help = "resync all data to the peer" },
+	{ "outdate", setup_minor, ADM_VOLS, .help = "mark the data outdated" },
+	{ "verify", setup_res, ADM_VOLS_CONNS, .help = "online verify against the peer" },
+	{ "pause-sync", setup_res, ADM_VOLS_CONNS, .help = "pause resynchronization" },
+	{ "resume-sync", setup_res, ADM_VOLS_CONNS, .help = "resume resynchronization" },
+	{ "new-current-uuid", setup_minor, ADM_VOLS, .help = "start a new data generation" },
+	{ "resize", setup_minor, ADM_VOLS, .help = "use a grown backing device" },
+	{ "sh-dev", sh_print, ADM_VOLS, .help = "print the DRBD device of each volume" },
+	{ "sh-ll-dev", sh_print, ADM_VOLS, .help = "print the backing device" },
+	{ "sh-md-dev", sh_print, ADM_VOLS, .help = "print the meta-data device" },
+	{ "sh-md-idx", sh_print, ADM_VOLS, .help = "print the meta-data index" },
+	{ "sh-minor", sh_print, ADM_VOLS, .help = "print the minor number" },
+	{ "sh-resources", sh_resources, ADM_RES, .no_res = true,
+	  .help = "print the resources of this host" },
+	{ "sh-nop", sh_nop, ADM_RES, .no_res = true, .help = "parse and check the configuration" },
+	{ "dump", dump, ADM_RES, .help = "print the configuration as parsed" },
+	{ NULL, NULL, 0, .help = NULL },
+};
+
+const struct adm_cmd *adm_find_cmd(const char *name)
+{
+	const struct adm_cmd *c;
+
+	for (c = adm_cmds; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}

@@ -1,0 +1,183 @@
+/* Globbing and child processes on Windows: FindFirstFileW for include
+ * globs, CreateProcessW for drbdsetup/drbdmeta. Names are UTF-8 above
+ * plat/, UTF-16 towards Win32. */
+#include "plat/win32/win32.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *narrow(const wchar_t *w)
+{
+	int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+	char *s = n > 0 ? malloc((size_t)n) : NULL;
+
+	if (s)
+		WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL);
+	return s;
+}
+
+static int add_path(char ***v, size_t *n, const char *dir, size_t dirlen,
+		    const wchar_t *name)
+{
+	char *base = narrow(name), *full, **nv;
+
+	if (!base)
+		return -ENOMEM;
+	full = malloc(dirlen + strlen(base) + 1);
+	nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!full || !nv) {
+		free(base);
+		free(full);
+		if (nv)
+			*v = nv;
+		return -ENOMEM;
+	}
+	memcpy(full, dir, dirlen);
+	strcpy(full + dirlen, base);
+	free(base);
+	*v = nv;
+	(*v)[(*n)++] = full;
+	return 0;
+}
+
+int plat_glob(const char *pattern, char ***paths, size_t *n)
+{
+	const char *slash = strrchr(pattern, '/'), *bs = strrchr(pattern, '\\');
+	size_t dirlen;
+	WIN32_FIND_DATAW fd;
+	wchar_t *wp;
+	HANDLE h;
+	int err = 0;
+
+	*paths = NULL;
+	*n = 0;
+	if (bs && (!slash || bs > slash))
+		slash = bs;
+	dirlen = slash ? (size_t)(slash - pattern) + 1 : 0;
+	wp = plat_win32_wide(pattern);
+	if (!wp)
+		return -ENOMEM;
+	h = FindFirstFileW(wp, &fd);
+	free(wp);
+	if (h == INVALID_HANDLE_VALUE) {
+		err = plat_win32_last_err();
+		return err == -ENOENT ? 0 : err;
+	}
+	do {
+		if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+			continue;
+		err = add_path(paths, n, pattern, dirlen, fd.cFileName);
+	} while (!err && FindNextFileW(h, &fd));
+	FindClose(h);
+	if (err) {
+		plat_glob_free(*paths, *n);
+		*paths = NULL;
+		*n = 0;
+		return err;
+	}
+	qsort(*paths, *n, sizeof(**paths), cmp_str);
+	return 0;
+}
+
+void plat_glob_free(char **paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; paths && i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+/* One argument quoted by the rules CommandLineToArgvW undoes. */
+static size_t quote_arg(char *out, const char *a)
+{
+	size_t n = 0, bsl;
+
+	if (*a && !strpbrk(a, " \t\"")) {
+		n = strlen(a);
+		if (out)
+			memcpy(out, a, n);
+		return n;
+	}
+	if (out)
+		out[n] = '"';
+	n++;
+	for (; *a; a++) {
+		for (bsl = 0; *a == '\\'; a++)
+			bsl++;
+		if (!*a || *a == '"')
+			bsl = bsl * 2 + (*a == '"');
+		while (bsl--) {
+			if (out)
+				out[n] = '\\';
+			n++;
+		}
+		if (!*a)
+			break;
+		if (out)
+			out[n] = *a;
+		n++;
+	}
+	if (out)
+		out[n] = '"';
+	return n + 1;
+}
+
+int plat_spawn_wait(char *const argv[], bool quiet, int *exit_code)
+{
+	STARTUPINFOW si = { .cb = sizeof(si) };
+	PROCESS_INFORMATION pi;
+	size_t len = 1, i, at = 0;
+	wchar_t *wcmd;
+	HANDLE null = INVALID_HANDLE_VALUE;
+	DWORD code;
+	char *cmd;
+	int err = 0;
+
+	for (i = 0; argv[i]; i++)
+		len += quote_arg(NULL, argv[i]) + 1;
+	if (!(cmd = malloc(len)))
+		return -ENOMEM;
+	for (i = 0; argv[i]; i++) {
+		if (i)
+			cmd[at++] = ' ';
+		at += quote_arg(cmd + at, argv[i]);
+	}
+	cmd[at] = 0;
+	wcmd = plat_win32_wide(cmd);
+	free(cmd);
+	if (!wcmd)
+		return -ENOMEM;
+	if (quiet) {
+		SECURITY_ATTRIBUTES sa = { .nLength = sizeof(sa), .bInheritHandle = TRUE };
+
+		null = CreateFileW(L"NUL", GENERIC_WRITE, FILE_SHARE_WRITE, &sa,
+				   OPEN_EXISTING, 0, NULL);
+		si.dwFlags = STARTF_USESTDHANDLES;
+		si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+		si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+		si.hStdError = null;
+	}
+	/* No application name: CreateProcess searches PATH for argv[0]. */
+	if (!CreateProcessW(NULL, wcmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+		err = plat_win32_last_err();
+		goto out;
+	}
+	WaitForSingleObject(pi.hProcess, INFINITE);
+	if (!GetExitCodeProcess(pi.hProcess, &code))
+		err = plat_win32_last_err();
+	else
+		*exit_code = (int)code;
+	CloseHandle(pi.hThread);
+	CloseHandle(pi.hProcess);
+out:
+	if (null != INVALID_HANDLE_VALUE)
+		CloseHandle(null);
+	free(wcmd);
+	return err;
+}
