@@ -104,6 +104,8 @@ int conn_new(struct resource *res, int peer_node_id, const struct net_conf *nc,
 	c->cstate = C_STANDALONE;
 	c->peer_role = R_UNKNOWN;
 	c->listen = c->data = c->meta = PLAT_SOCK_INVALID;
+	plat_mutex_init(&c->send_lock[0]);
+	plat_mutex_init(&c->send_lock[1]);
 	for (pp = &res->connections; *pp && (*pp)->peer_node_id < peer_node_id; pp = &(*pp)->next)
 		;
 	c->next = *pp;
@@ -137,6 +139,8 @@ int conn_del(struct connection *c, struct cmd_reply *r)
 		free(pd);
 	}
 	plat_notice("%s %s: peer deleted", res->name, c->conf.name);
+	plat_mutex_destroy(&c->send_lock[0]);
+	plat_mutex_destroy(&c->send_lock[1]);
 	free(c);
 	engine_state_changed(res->eng);
 	return DRBD_NO_ERROR;
@@ -254,6 +258,15 @@ int conn_connect(struct connection *c, bool discard_my_data, bool tentative,
 		return cmd_reply_set(r, ERR_NET_CONFIGURED, NULL);
 	if (!c->paths)
 		return cmd_reply_set(r, ERR_INVALID_REQUEST, "connection has no path");
+	if (c->thread) {
+		/* A worker that gave up on its own (StandAlone after a refused
+		 * handshake) has ended or is ending: collect it. */
+		struct plat_thread *t = c->thread;
+		c->thread = NULL;
+		plat_mutex_unlock(&c->res->eng->lock);
+		plat_thread_join(t, NULL);
+		plat_mutex_lock(&c->res->eng->lock);
+	}
 	c->conf.discard_my_data = discard_my_data;
 	c->conf.tentative = tentative;
 	c->stop = false;

@@ -18,6 +18,7 @@
 #include "core/reply.h"
 #include "core/resync_ctrl.h"
 #include "core/uuid84.h"
+#include "wire/proto.h"
 
 #define CONN_NAME_MAX 64
 #define CONN_ALG_MAX 64		/* SHARED_SECRET_MAX and algorithm names */
@@ -63,6 +64,16 @@ struct peer_device_stats {
 	uint32_t pending, unacked;
 };
 
+/* What the peer told about one volume during the handshake. */
+struct peer_volume_info {
+	bool have_uuids, have_sizes, have_state;
+	struct uuids84 uuids;
+	uint64_t d_size, u_size, c_size;	/* sectors */
+	uint32_t max_bio_size;
+	enum drbd_role role;
+	enum drbd_disk_state disk;
+};
+
 struct peer_device {
 	struct connection *conn;
 	struct device *dev;
@@ -72,6 +83,7 @@ struct peer_device {
 	struct rs_conf rs;		/* peer-device options */
 	struct peer_device_stats stats;	/* under dev->io_lock */
 	bool resync_susp_user, resync_susp_peer;
+	struct peer_volume_info peer;	/* worker thread only */
 };
 
 struct connection {
@@ -89,9 +101,14 @@ struct connection {
 	struct plat_thread *thread;
 	bool stop;			/* under eng->lock: disconnect asked */
 	plat_sock listen, data, meta;	/* owned by the worker */
-	int apv;			/* agreed protocol version, 0 before */
-	uint32_t features;		/* agreed feature flags */
 	bool resolve_conflicts;		/* §2.4 tie-breaker */
+
+	/* While connected (core/conn_run.c). */
+	struct wire_proto proto;	/* agreed version and features */
+	plat_mutex send_lock[2];	/* data, meta: one writer per socket */
+	struct plat_thread *meta_thread;	/* ack receiver and pinger */
+	bool meta_done;			/* the meta thread ended (why: meta_err) */
+	int meta_err;
 };
 
 /* drbdsetup new-peer / new-path / del-path / connect / disconnect /

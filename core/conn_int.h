@@ -3,11 +3,31 @@
 #define UDRBD_CORE_CONN_INT_H
 
 #include "core/conn.h"
+#include "wire/header.h"
 
 bool conn_should_stop(struct connection *c);
 void conn_set_sock(struct connection *c, plat_sock *slot, plat_sock s);
 void conn_close_sockets(struct connection *c);
 void conn_set_cstate(struct connection *c, enum drbd_conn_state cs);
+
+/* Packet I/O (core/conn_io.c); timeout_ms < 0 waits for ever. */
+int conn_send(struct connection *c, enum wire_sock which, const void *buf, size_t len);
+int conn_recv(struct connection *c, enum wire_sock which, struct wire_packet *pkt,
+	      uint8_t *payload, size_t cap, int timeout_ms);
+int conn_expect(struct connection *c, enum wire_sock which, uint16_t cmd,
+		uint8_t *payload, size_t cap, uint32_t *len, int timeout_ms);
+
+/* The handshake before any volume (core/conn_handshake.c): features, auth,
+ * P_PROTOCOL. 0, -EACCES (auth failed: StandAlone), -ENOTSUP (settings
+ * incompatible: StandAlone), or a transport error (retry). */
+int conn_handshake(struct connection *c);
+
+/* The meta socket's thread: answers pings, pings every ping-int and
+ * expects the answer within ping-timeout (§15). stop returns true when
+ * the thread had failed on its own (the reason is in c->meta_err). */
+int conn_meta_start(struct connection *c);
+bool conn_meta_stop(struct connection *c);
+int conn_send_state(struct connection *c, struct peer_device *pd);
 
 /* Both sockets are up: handshake, then serve the connection until it
  * fails or is stopped. 0 when stopped, else why it ended (-EPROTO for a

@@ -1,18 +1,300 @@
-/* A connection once both sockets are up: the 8.4 handshake and the
- * receivers. The packet codec (wire/) is landing; until the handshake is
- * wired up, the connection holds its sockets and reports Connecting, so a
- * peer sees a live but silent node (it times out and retries). */
+/* A connection once both sockets are up (drbd-wire-protocol.md §10.1):
+ * the connection-wide handshake, then per volume the parameters, sizes,
+ * UUIDs and state both ways, the sync decision (core/uuid84.h), and then
+ * the receiver loop. The meta socket has its own thread for pings and acks
+ * (core/conn_meta.c).
+ *
+ * This release decides and reaches Connected when no resync is needed; a
+ * needed resync is refused with a log line that says so (the bitmap
+ * exchange and resync follow). */
 #include "core/conn_int.h"
+#include "md/md.h"
+#include "wire/config.h"
+#include "wire/state.h"
+
+#include <string.h>
+
+#define PAYLOAD_MAX (WIRE_HEADER_MAX + 4096)
+
+static uint32_t my_state_word(struct connection *c, struct peer_device *pd)
+{
+	struct device *d = pd->dev;
+	struct wire_state s = { 0 };
+
+	s.role = (unsigned)c->res->role;
+	s.peer = (unsigned)c->peer_role;
+	s.conn = wire_conn_from_engine(c->cstate, pd->repl);
+	s.disk = wire_disk_from_engine(c->proto.apv, d->disk);
+	s.pdsk = wire_disk_from_engine(c->proto.apv, pd->peer_disk);
+	return wire_state_pack(&s);
+}
+
+int conn_send_state(struct connection *c, struct peer_device *pd)
+{
+	uint8_t buf[WIRE_HEADER_MAX + 4];
+	uint32_t word;
+	int len;
+
+	plat_mutex_lock(&c->res->eng->lock);
+	word = my_state_word(c, pd);
+	plat_mutex_unlock(&c->res->eng->lock);
+	len = wire_state_encode(&c->proto, (uint16_t)pd->dev->volume, word, buf, sizeof(buf));
+	return len < 0 ? len : conn_send(c, WIRE_SOCK_DATA, buf, (size_t)len);
+}
+
+/* Sync parameters, sizes, UUIDs (with a disk) and state of one volume. */
+static int send_volume(struct connection *c, struct peer_device *pd)
+{
+	struct wire_sync_param sp = { 0 };
+	struct wire_sizes sz = { 0 };
+	struct wire_uuids u = { 0 };
+	struct device *d = pd->dev;
+	uint8_t buf[PAYLOAD_MAX];
+	uint16_t vnr = (uint16_t)d->volume;
+	int len, err;
+
+	sp.resync_rate = pd->rs.resync_rate;
+	sp.c_plan_ahead = pd->rs.c_plan_ahead;
+	sp.c_delay_target = pd->rs.c_delay_target;
+	sp.c_fill_target = pd->rs.c_fill_target;
+	sp.c_max_rate = pd->rs.c_max_rate;
+	strcpy(sp.verify_alg, c->conf.verify_alg);
+	strcpy(sp.csums_alg, c->conf.csums_alg);
+	len = wire_sync_param_encode(&c->proto, vnr, &sp, buf, sizeof(buf));
+	if (len < 0 || (err = conn_send(c, WIRE_SOCK_DATA, buf, (size_t)len)))
+		return len < 0 ? len : err;
+
+	plat_mutex_lock(&c->res->eng->lock);
+	sz.d_size = d->md ? md_usable_sectors(d->md) : 0;
+	sz.u_size = d->conf.size_sect;
+	sz.c_size = d->size_sect;
+	sz.max_bio_size = 1u << 20;
+	if (d->md) {
+		struct md_sb *sb = md_sb(d->md);
+		int slot = md_bm_slot_of_node(d->md, c->peer_node_id);
+		u.current = sb->current_uuid;
+		u.bitmap = sb->peers[c->peer_node_id].bitmap_uuid;
+		u.history[0] = sb->history_uuids[0];
+		u.history[1] = sb->history_uuids[1];
+		u.dirty_bits = slot >= 0 ? md_bm_count(d->md, slot) : 0;
+		u.flags = (c->conf.discard_my_data ? UUID84_FLAG_DISCARD_MY_DATA : 0) |
+			  ((sb->flags & MDF_CRASHED_PRIMARY) ? UUID84_FLAG_CRASHED_PRIMARY : 0) |
+			  (d->disk <= D_INCONSISTENT ? UUID84_FLAG_INCONSISTENT : 0);
+	}
+	plat_mutex_unlock(&c->res->eng->lock);
+
+	len = wire_sizes_encode(&c->proto, vnr, &sz, buf, sizeof(buf));
+	if (len < 0 || (err = conn_send(c, WIRE_SOCK_DATA, buf, (size_t)len)))
+		return len < 0 ? len : err;
+	if (d->md) {
+		len = wire_uuids_encode(&c->proto, vnr, &u, buf, sizeof(buf));
+		if (len < 0 || (err = conn_send(c, WIRE_SOCK_DATA, buf, (size_t)len)))
+			return len < 0 ? len : err;
+	}
+	return conn_send_state(c, pd);
+}
+
+static struct peer_device *volume_of(struct connection *c, const struct wire_packet *pkt)
+{
+	struct peer_device *pd = conn_find_peer_device(c, pkt->hdr.vnr);
+
+	if (!pd)
+		plat_warn("%s %s: %s for volume %u, which this node does not have",
+			  c->res->name, c->conf.name, wire_cmd_name(pkt->hdr.cmd), pkt->hdr.vnr);
+	return pd;
+}
+
+static void set_repl(struct connection *c, struct peer_device *pd, enum drbd_repl_state l,
+		     enum drbd_disk_state peer_disk)
+{
+	struct engine *eng = c->res->eng;
+
+	plat_mutex_lock(&eng->lock);
+	pd->repl = l;
+	pd->peer_disk = peer_disk;
+	c->peer_role = pd->peer.role;
+	if (c->cstate != C_CONNECTED && !c->stop) {
+		c->cstate = C_CONNECTED;
+		if (c->paths)
+			c->paths->established = true;
+	}
+	engine_state_changed(eng);
+	plat_mutex_unlock(&eng->lock);
+}
+
+/* The sync handshake of one volume, once the peer's state is in (§10.1
+ * step 6). */
+static int decide(struct connection *c, struct peer_device *pd)
+{
+	struct device *d = pd->dev;
+	struct uuids84 self = { 0 };
+	struct hs_context hc = { 0 };
+	struct hs_decision dec;
+
+	if (!d->md || pd->peer.disk <= D_DISKLESS || !pd->peer.have_uuids) {
+		/* A diskless side: no sync decision (§10.1 extra facts). */
+		set_repl(c, pd, L_ESTABLISHED, pd->peer.disk);
+		return conn_send_state(c, pd);
+	}
+	plat_mutex_lock(&c->res->eng->lock);
+	{
+		struct md_sb *sb = md_sb(d->md);
+		int slot = md_bm_slot_of_node(d->md, c->peer_node_id);
+		self.current = sb->current_uuid;
+		self.bitmap = sb->peers[c->peer_node_id].bitmap_uuid;
+		self.history[0] = sb->history_uuids[0];
+		self.history[1] = sb->history_uuids[1];
+		hc.crashed_primary = sb->flags & MDF_CRASHED_PRIMARY;
+		hc.my_bits_set = slot >= 0 ? md_bm_count(d->md, slot) : 0;
+	}
+	hc.disk = d->disk;
+	hc.role = c->res->role;
+	plat_mutex_unlock(&c->res->eng->lock);
+	hc.apv = (int)c->proto.apv;
+	hc.feature_wsame = c->proto.features & DRBD_FF_WSAME;
+	hc.resolve_conflicts = c->resolve_conflicts;
+	hc.peer_role = pd->peer.role;
+	hc.peer_disk = (pd->peer.uuids.flags & UUID84_FLAG_INCONSISTENT) ? D_INCONSISTENT
+									   : pd->peer.disk;
+	hc.after_sb_0p = c->conf.after_sb_0p;
+	hc.after_sb_1p = c->conf.after_sb_1p;
+	hc.after_sb_2p = c->conf.after_sb_2p;
+	hc.rr_conflict = c->conf.rr_conflict;
+	hc.always_asbp = c->conf.always_asbp;
+	hc.discard_my_data = c->conf.discard_my_data;
+	uuid84_handshake(&self, &pd->peer.uuids, &hc, &dec);
+	plat_info("%s/%u %s: uuid_compare()=%d by rule %d", c->res->name, d->volume,
+		  c->conf.name, dec.uuid_result, dec.rule);
+	if (dec.drop) {
+		plat_err("%s/%u %s: %s", c->res->name, d->volume, c->conf.name, dec.why);
+		return dec.split_brain ? -ENOTSUP : -ECONNABORTED;
+	}
+	if (dec.result != HS_NO_SYNC) {
+		plat_err("%s/%u %s: a resync is needed (I would be Sync%s, %s); "
+			 "this udrbd release cannot resync yet: disconnecting",
+			 c->res->name, d->volume, c->conf.name,
+			 dec.result > 0 ? "Source" : "Target",
+			 dec.full_sync ? "full" : "bitmap-based");
+		return -ENOTSUP;
+	}
+	set_repl(c, pd, L_ESTABLISHED, pd->peer.disk);
+	return conn_send_state(c, pd);
+}
+
+static int on_uuids(struct peer_device *pd, const uint8_t *pl, uint32_t len)
+{
+	struct wire_uuids u;
+
+	if (wire_uuids_decode(pl, len, &u))
+		return -EPROTO;
+	pd->peer.uuids = (struct uuids84){ u.current, u.bitmap, { u.history[0], u.history[1] },
+					   u.dirty_bits, u.flags };
+	pd->peer.have_uuids = true;
+	return 0;
+}
+
+static int on_state(struct connection *c, struct peer_device *pd, const uint8_t *pl,
+		    uint32_t len)
+{
+	struct wire_engine_state es;
+	uint32_t word;
+	bool first = !pd->peer.have_state;
+
+	if (wire_state_decode(pl, len, &word) || wire_state_to_engine(c->proto.apv, word, &es)) {
+		plat_err("%s %s: malformed P_STATE: %s", c->res->name, c->conf.name,
+			 wire_last_error());
+		return -EPROTO;
+	}
+	pd->peer.role = es.role;
+	pd->peer.disk = es.disk;
+	pd->peer.have_state = true;
+	if (first)
+		return decide(c, pd);
+	set_repl(c, pd, pd->repl, es.disk);
+	return 0;
+}
+
+/* One packet on the data socket. */
+static int dispatch(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl)
+{
+	struct peer_device *pd;
+	struct wire_sizes sz;
+
+	if (pkt->ignore)
+		return 0;
+	switch (pkt->hdr.cmd) {
+	case P_SYNC_PARAM:
+	case P_SYNC_PARAM89:
+		return 0; /* the peer's resync settings matter only as SyncTarget */
+	case P_SIZES:
+		if (!(pd = volume_of(c, pkt)))
+			return 0;
+		if (wire_sizes_decode(&c->proto, pl, pkt->hdr.length, &sz))
+			return -EPROTO;
+		pd->peer.d_size = sz.d_size;
+		pd->peer.u_size = sz.u_size;
+		pd->peer.c_size = sz.c_size;
+		pd->peer.have_sizes = true;
+		return 0;
+	case P_UUIDS:
+		pd = volume_of(c, pkt);
+		return pd ? on_uuids(pd, pl, pkt->hdr.length) : 0;
+	case P_STATE:
+		pd = volume_of(c, pkt);
+		return pd ? on_state(c, pd, pl, pkt->hdr.length) : 0;
+	default:
+		plat_err("%s %s: %s is not handled by this udrbd release", c->res->name,
+			 c->conf.name, wire_cmd_name(pkt->hdr.cmd));
+		return -EPROTO;
+	}
+}
+
+static void reset_peer_info(struct connection *c)
+{
+	for (struct peer_device *pd = c->peer_devices; pd; pd = pd->next)
+		memset(&pd->peer, 0, sizeof(pd->peer));
+}
+
+/* Settings both sides must agree on make a failed handshake final
+ * (StandAlone, as DRBD does); anything else is retried. */
+static int handshake_failed(struct connection *c, int err)
+{
+	if (err != -EACCES && err != -ENOTSUP)
+		return err;
+	plat_mutex_lock(&c->res->eng->lock);
+	c->stop = true;
+	c->cstate = C_STANDALONE;
+	engine_state_changed(c->res->eng);
+	plat_mutex_unlock(&c->res->eng->lock);
+	return err;
+}
 
 int conn_run(struct connection *c)
 {
-	plat_notice("%s %s: data and meta sockets established (resolve-conflicts: %s)",
-		    c->res->name, c->conf.name, c->resolve_conflicts ? "yes" : "no");
-	while (!conn_should_stop(c))
-		if (plat_sock_wait_readable(c->meta, 1000) > 0) {
-			char b;
-			if (plat_sock_recv_some(c->meta, &b, 1) <= 0)
-				return -ECONNRESET;
-		}
-	return 0;
+	uint8_t *pl = plat_alloc_aligned(PAYLOAD_MAX);
+	int err;
+
+	if (!pl)
+		return -ENOMEM;
+	reset_peer_info(c);
+	plat_info("%s %s: data and meta sockets established (resolve-conflicts: %s)",
+		  c->res->name, c->conf.name, c->resolve_conflicts ? "yes" : "no");
+	err = conn_handshake(c);
+	for (struct peer_device *pd = c->peer_devices; !err && pd; pd = pd->next)
+		err = send_volume(c, pd);
+	if (!err)
+		err = conn_meta_start(c);
+	while (!err && !conn_should_stop(c)) {
+		struct wire_packet pkt;
+		err = conn_recv(c, WIRE_SOCK_DATA, &pkt, pl, PAYLOAD_MAX, -1);
+		if (!err)
+			err = dispatch(c, &pkt, pl);
+	}
+	/* A failure of the meta socket shows here as a dead data socket. */
+	if (conn_meta_stop(c) && !conn_should_stop(c))
+		err = c->meta_err;
+	plat_free_aligned(pl);
+	if (conn_should_stop(c))
+		return 0;
+	return handshake_failed(c, err);
 }

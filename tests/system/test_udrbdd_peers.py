@@ -69,37 +69,148 @@ def test_peer_refusals(udrbdd, tmp_path):
     udrbdd.run("down", "r0", check=True)
 
 
-def test_two_nodes_find_each_other(tmp_path):
-    """Two udrbdd on loopback with their paths crossed: both establish the
-    data and meta sockets (the handshake itself arrives with wire/)."""
+def retarget_clone(disk, node_id):
+    """A cloned disk carries its origin's node id (super block 0x5C, v09)
+    and its peer records (32 bytes at 0x70 + 32 x node id): give the clone
+    the new id and swap the records of the two nodes."""
+    import struct
+    size = os.path.getsize(disk)
+    sb = size // 4096 * 4096 - 4096
+    with open(disk, "r+b") as f:
+        f.seek(sb)
+        blk = bytearray(f.read(4096))
+        old = struct.unpack_from(">i", blk, 0x5C)[0]
+        struct.pack_into(">i", blk, 0x5C, node_id)
+        a, b = 0x70 + 32 * old, 0x70 + 32 * node_id
+        blk[a:a + 32], blk[b:b + 32] = blk[b:b + 32], blk[a:a + 32]
+        f.seek(sb)
+        f.write(blk)
+
+
+def start_pair(tmp_path, copy_disk=False):
+    """Two udrbdd on loopback, paths crossed, each with r0 (node ids 0/1).
+    copy_disk: node b starts from a copy of a's backing file (same data
+    generation), as after cloning a disk."""
     from conftest import Udrbdd
+    import shutil
     pa, pb = free_port(), free_port()
     nodes = []
+    for name, me, peer, other in (("a", pa, pb, "b"), ("b", pb, pa, "a")):
+        os.makedirs(tmp_path / name)
+        d = Udrbdd(str(tmp_path / name)).start()
+        nodes.append(d)
+        disk = str(tmp_path / name / "disk.img")
+        if name == "b" and copy_disk:
+            shutil.copyfile(str(tmp_path / "a" / "disk.img"), disk)
+            retarget_clone(disk, 1)
+        elif name == "a" or not copy_disk:
+            make_backing(disk, 16 * MiB)
+        d.disk = disk
+        nid, pid = ("0", "1") if name == "a" else ("1", "0")
+        d.peer_id = pid
+        for args in (("new-resource", "r0", nid), ("new-minor", "r0", "0", "0"),
+                     ("new-peer", "r0", pid, f"--_name={other}"),
+                     ("new-path", "r0", pid, f"ipv4:127.0.0.1:{me}", f"ipv4:127.0.0.1:{peer}"),
+                     ("attach", "0", disk, disk, "internal")):
+            d.run(*args, check=True)
+        if name == "a" and copy_disk:
+            d.run("new-current-uuid", "0", "--clear-bitmap", check=True)
+            d.run("detach", "0", check=True)
+            d.run("attach", "0", disk, disk, "internal", check=True)
+    return nodes
+
+
+def wait_status(d, want, timeout=20):
+    import time
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        got = d.run("status", "r0").stdout
+        if got == want:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"status never became {want!r}; last {got!r}\n" + open(d.log).read())
+
+
+def test_two_fresh_nodes_connect(tmp_path):
+    """Two fresh nodes: features (agreed protocol 101), P_PROTOCOL, then per
+    volume sync parameters, sizes, UUIDs and state; both UUIDs are "just
+    created" (rule 10): Connected, both Inconsistent, no sync (golden 09)."""
+    nodes = start_pair(tmp_path)
     try:
-        for name, me, peer, other in (("a", pa, pb, "b"), ("b", pb, pa, "a")):
-            os.makedirs(tmp_path / name)
-            d = Udrbdd(str(tmp_path / name)).start()
-            nodes.append(d)
-            disk = make_backing(str(tmp_path / name / "disk.img"), 16 * MiB)
-            nid, pid = ("0", "1") if name == "a" else ("1", "0")
-            for args in (("new-resource", "r0", nid), ("new-minor", "r0", "0", "0"),
-                         ("new-peer", "r0", pid, f"--_name={other}"),
-                         ("new-path", "r0", pid, f"ipv4:127.0.0.1:{me}", f"ipv4:127.0.0.1:{peer}"),
-                         ("attach", "0", disk, disk, "internal"), ("connect", "r0", pid)):
-                d.run(*args, check=True)
-        import time
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if all("sockets established" in open(d.log).read() for d in nodes):
-                break
-            time.sleep(0.1)
         for d in nodes:
-            assert "sockets established" in open(d.log).read(), open(d.log).read()
+            d.run("connect", "r0", d.peer_id, check=True)
+        for d, peer in zip(nodes, "ba"):
+            wait_status(d, f"r0 role:Secondary\n  disk:Inconsistent\n  {peer} role:Secondary\n"
+                           "    peer-disk:Inconsistent\n\n")
+        ev = nodes[0].run("events2", "--now", "r0").stdout.splitlines()
+        assert ev[1] == "exists connection name:r0 peer-node-id:1 conn-name:b " \
+                        "connection:Connected role:Secondary"
+        assert ev[3] == "exists peer-device name:r0 peer-node-id:1 conn-name:b volume:0 " \
+                        "replication:Established peer-disk:Inconsistent peer-client:no " \
+                        "resync-suspended:no"
+        assert ev[4].endswith("established:yes")
         logs = [open(d.log).read() for d in nodes]
+        assert all("Agreed network protocol version 101" in log for log in logs)
+        assert all("uuid_compare()=0 by rule 10" in log for log in logs)
         # exactly one side resolves conflicts (§2.4)
         assert sum("resolve-conflicts: yes" in log for log in logs) == 1, logs
+        nodes[0].run("disconnect", "r0", "1", check=True)
+        wait_status(nodes[1], "r0 role:Secondary\n  disk:Inconsistent\n  a connection:Connecting\n\n")
         for d in nodes:
             d.run("down", "r0", check=True)
+    finally:
+        for d in nodes:
+            d.stop()
+
+
+def test_same_generation_connects_uptodate(tmp_path):
+    """b's disk is a copy of a's after a new generation: equal UUIDs, both
+    UpToDate: Connected without a sync (rule 40)."""
+    nodes = start_pair(tmp_path, copy_disk=True)
+    try:
+        for d in nodes:
+            d.run("connect", "r0", d.peer_id, check=True)
+        for d, peer in zip(nodes, "ba"):
+            wait_status(d, f"r0 role:Secondary\n  disk:UpToDate\n  {peer} role:Secondary\n"
+                           "    peer-disk:UpToDate\n\n")
+        assert "uuid_compare()=0 by rule 40" in open(nodes[0].log).read()
+    finally:
+        for d in nodes:
+            d.stop()
+
+
+def test_wrong_shared_secret_refused(tmp_path):
+    nodes = start_pair(tmp_path)
+    try:
+        for d, secret in zip(nodes, ("right", "wrong")):
+            d.run("net-options", "r0", d.peer_id, "--cram-hmac-alg=sha256",
+                  f"--shared-secret={secret}", check=True)
+            d.run("connect", "r0", d.peer_id, check=True)
+        for d, peer in zip(nodes, "ba"):
+            wait_status(d, f"r0 role:Secondary\n  disk:Inconsistent\n  {peer} connection:StandAlone\n\n")
+            assert "Authentication of peer failed" in open(d.log).read()
+        # the right secret on both: authenticated and connected
+        for d in nodes:
+            d.run("net-options", "r0", d.peer_id, "--shared-secret=right", check=True)
+            d.run("connect", "r0", d.peer_id, check=True)
+        for d, peer in zip(nodes, "ba"):
+            wait_status(d, f"r0 role:Secondary\n  disk:Inconsistent\n  {peer} role:Secondary\n"
+                           "    peer-disk:Inconsistent\n\n")
+            assert "Peer authenticated using 32 bytes HMAC" in open(d.log).read()
+    finally:
+        for d in nodes:
+            d.stop()
+
+
+def test_protocol_mismatch_refused(tmp_path):
+    nodes = start_pair(tmp_path)
+    try:
+        nodes[1].run("net-options", "r0", "0", "--protocol=A", check=True)
+        for d in nodes:
+            d.run("connect", "r0", d.peer_id, check=True)
+        for d, peer in zip(nodes, "ba"):
+            wait_status(d, f"r0 role:Secondary\n  disk:Inconsistent\n  {peer} connection:StandAlone\n\n")
+            assert "incompatible protocol settings" in open(d.log).read()
     finally:
         for d in nodes:
             d.stop()
