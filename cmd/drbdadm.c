@@ -261,6 +261,10 @@ int main(int argc, char **argv)
 	a.c->no_tty = !isatty(0) || !isatty(1);
 	if (strcmp(a.cmd->name, "dump") || a.dry_run || a.verbose)
 		conf_expand(a.c);
+	if (!a.c->valid) {
+		conf_free(a.c);
+		return CONF_E_CONFIG_INVALID;
+	}
 	if (a.cmd->no_res && g.nnames)
 		fprintf(stderr, "This command will ignore resource names!\n");
 	ret = a.cmd->no_res ? a.cmd->fn(&a, NULL) : run_all(&a, &g);

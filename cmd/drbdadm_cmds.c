@@ -74,7 +74,7 @@ static int new_path(struct adm *a, const struct adm_ctx *x)
 	return worst;
 }
 
-static int peer_device_options(struct adm *a, const struct adm_ctx *x)
+static int pd_options(struct adm *a, const struct adm_ctx *x, bool reset)
 {
 	struct adm_argv av = setup(a, "peer-device-options");
 	struct conf_peer_device *pd = conf_peer_device(x->k, x->v->vnr);
@@ -82,9 +82,23 @@ static int peer_device_options(struct adm *a, const struct adm_ctx *x)
 	adm_arg(a, &av, x->r->name);
 	adm_arg(a, &av, x->k->peer->node_id);
 	adm_argf(a, &av, "%d", x->v->vnr);
+	if (reset)
+		adm_arg(a, &av, "--set-defaults");
 	if (pd)
 		adm_opts(a, &av, &pd->pd_opts);
 	return adm_run(a, &av, false);
+}
+
+static int peer_device_options(struct adm *a, const struct adm_ctx *x)
+{
+	return pd_options(a, x, false);
+}
+
+/* adjust sets peer-device options from the defaults up, so options
+ * removed from the configuration go back to their defaults. */
+static int peer_device_defaults(struct adm *a, const struct adm_ctx *x)
+{
+	return pd_options(a, x, true);
 }
 
 static int apply_al(struct adm *a, const struct adm_ctx *x)
@@ -119,9 +133,37 @@ static int connect(struct adm *a, const struct adm_ctx *x)
 	return adm_run(a, &av, false);
 }
 
-static int up(struct adm *a, const struct adm_ctx *x)
+/* up walks the connection's peer devices; adjust walks our volumes (the
+ * order of their peer-device-options calls differs when a connection
+ * names its volumes out of order). */
+static void schedule_pd_options(struct adm *a, struct adm_ctx *t, bool adjust)
 {
 	struct conf_peer_device *pd;
+	struct conf_volume *v;
+
+	if (adjust) {
+		conf_for_each(v, t->r->me->volumes.head) {
+			pd = conf_peer_device(t->k, v->vnr);
+			if (!pd || !pd->pd_opts.head)
+				continue;
+			t->v = v;
+			adm_schedule(a, ADM_ST_PEER_DEVICE, "peer-device-options",
+				     peer_device_defaults, t);
+		}
+		return;
+	}
+	conf_for_each(pd, t->k->pds) {
+		if (!pd->pd_opts.head)
+			continue;
+		t->v = conf_volume(&t->k->peer->volumes, pd->vnr);
+		if (t->v)
+			adm_schedule(a, ADM_ST_PEER_DEVICE, "peer-device-options",
+				     peer_device_options, t);
+	}
+}
+
+static int up_or_adjust(struct adm *a, const struct adm_ctx *x, bool adjust)
+{
 	struct adm_ctx t = *x;
 	struct conf_connection *k;
 	struct conf_volume *v;
@@ -134,14 +176,7 @@ static int up(struct adm *a, const struct adm_ctx *x)
 		adm_schedule(a, ADM_ST_NET_PREP_UP, "new-peer", new_peer, &t);
 		adm_schedule(a, ADM_ST_NET_PATH, "new-path", new_path, &t);
 		adm_schedule(a, ADM_ST_NET_CONNECT, "connect", connect, &t);
-		conf_for_each(pd, k->pds) {
-			if (!pd->pd_opts.head)
-				continue;
-			t.v = conf_volume(&k->peer->volumes, pd->vnr);
-			if (t.v)
-				adm_schedule(a, ADM_ST_PEER_DEVICE, "peer-device-options",
-					     peer_device_options, &t);
-		}
+		schedule_pd_options(a, &t, adjust);
 	}
 	t.k = NULL;
 	conf_for_each(v, x->r->me->volumes.head) {
@@ -151,6 +186,17 @@ static int up(struct adm *a, const struct adm_ctx *x)
 			adm_schedule(a, ADM_ST_DISK, "attach", attach, &t);
 	}
 	return 0;
+}
+
+static int up(struct adm *a, const struct adm_ctx *x)
+{
+	return up_or_adjust(a, x, false);
+}
+
+/* Only for resources that are not up yet: up, with option resets. */
+static int adjust(struct adm *a, const struct adm_ctx *x)
+{
+	return up_or_adjust(a, x, true);
 }
 
 /* drbdsetup CMD [RES] [PEER] [MINOR|VNR] [backend options] */
@@ -284,7 +330,7 @@ static const char *const t_attach[] = { "size", NULL };
 
 const struct adm_cmd adm_cmds[] = {
 	{ "up", up, ADM_RES, .help = "bring the resource up: objects, disks, connections" },
-	{ "adjust", up, ADM_RES, .help = "make the running resource match the configuration "
+	{ "adjust", adjust, ADM_RES, .help = "make the running resource match the configuration "
 	  "(a resource that is not up is brought up)" },
 	{ "down", setup_res, ADM_RES, .help = "take the resource down" },
 	{ "primary", setup_res, ADM_RES, .takes = t_force, .help = "promote (--force: "
@@ -292,7 +338,7 @@ const struct adm_cmd adm_cmds[] = {
 	{ "secondary", setup_res, ADM_RES, .takes = t_force, .help = "demote" },
 	{ "attach", attach, ADM_VOLS, .disk_required = true, .takes = t_attach,
 	  .help = "attach the backing disks" },
-	{ "detach", setup_minor, ADM_VOLS, .takes = t_detach, .help = "detach the backing disks" },
+	{ "detach", setup_minor, ADM_VOLS, .disk_required = true, .takes = t_detach, .help = "detach the backing disks" },
 	{ "connect", connect, ADM_CONNS, .takes = t_connect, .help = "connect to the peers" },
 	{ "disconnect", setup_res, ADM_CONNS, .takes = t_force, .help = "disconnect from the peers" },
 	{ "create-md", create_md, ADM_VOLS, .disk_required = true, .takes = t_create_md,
@@ -318,7 +364,7 @@ const struct adm_cmd adm_cmds[] = {
 	{ "resize", setup_minor, ADM_VOLS, .help = "use a grown backing device" },
 	{ "sh-dev", sh_print, ADM_VOLS, .help = "print the DRBD device of each volume" },
 	{ "sh-ll-dev", sh_print, ADM_VOLS, .help = "print the backing device" },
-	{ "sh-md-dev", sh_print, ADM_VOLS, .help = "print the meta-data device" },
+	{ "sh-md-dev", sh_print, ADM_VOLS, .disk_required = true, .help = "print the meta-data device" },
 	{ "sh-md-idx", sh_print, ADM_VOLS, .help = "print the meta-data index" },
 	{ "sh-minor", sh_print, ADM_VOLS, .help = "print the minor number" },
 	{ "sh-resources", sh_resources, ADM_RES, .no_res = true,

@@ -10,13 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void inherit(struct conf *c, const struct conf_opts *from, struct conf_opts *to)
+/* Two parents giving an option different values (a volume inheriting
+ * from the resource and from its resource-level volume section) is an
+ * error; the same value twice is fine. */
+static void inherit(struct conf *c, const struct conf_resource *r,
+		    const struct conf_opts *from, struct conf_opts *to)
 {
-	struct conf_opt *o, *n;
+	struct conf_opt *o, *n, *had;
 
 	conf_for_each(o, from->head) {
-		if (conf_opts_find(to, o->name))
+		if ((had = conf_opts_find(to, o->name))) {
+			if (had->inherited && strcmp(had->value, o->value))
+				conf_error(c, r->file, r->line, 0, "in resource %s, ambiguous "
+					   "inheritance for option \"%s\".\nshould be \"%s\" and "
+					   "\"%s\" at the same time", r->name, o->name,
+					   had->value, o->value);
 			continue;
+		}
 		n = conf_opt_new(c, o->name, o->value);
 		n->inherited = true;
 		conf_opts_head(to, n);
@@ -48,10 +58,10 @@ static void expand_connections(struct conf *c, struct conf_resource *r)
 	struct conf_ha *ha;
 
 	conf_for_each(k, r->conns)
-		inherit(c, &r->net_opts, &k->net_opts);
+		inherit(c, r, &r->net_opts, &k->net_opts);
 	conf_for_each(k, r->conns) {
 		conf_for_each(pd, k->pds)
-			inherit(c, &k->pd_opts, &pd->pd_opts);
+			inherit(c, r, &k->pd_opts, &pd->pd_opts);
 		if (!k->paths)
 			continue;
 		conf_for_each(ha, k->paths->has) {
@@ -59,7 +69,7 @@ static void expand_connections(struct conf *c, struct conf_resource *r)
 				continue;
 			conf_for_each(v, ha->host->volumes.head)
 				if ((pd = conf_peer_device(k, v->vnr)))
-					inherit(c, &v->pd_opts, &pd->pd_opts);
+					inherit(c, r, &v->pd_opts, &pd->pd_opts);
 		}
 	}
 }
@@ -72,24 +82,24 @@ static void expand_resource(struct conf *c, struct conf_resource *r)
 
 	default_devices(c, r);
 	if (t) {
-		inherit(c, &t->net_opts, &r->net_opts);
-		inherit(c, &t->disk_opts, &r->disk_opts);
-		inherit(c, &t->pd_opts, &r->pd_opts);
-		inherit(c, &t->startup_opts, &r->startup_opts);
-		inherit(c, &t->handlers, &r->handlers);
-		inherit(c, &t->res_opts, &r->res_opts);
+		inherit(c, r, &t->net_opts, &r->net_opts);
+		inherit(c, r, &t->disk_opts, &r->disk_opts);
+		inherit(c, r, &t->pd_opts, &r->pd_opts);
+		inherit(c, r, &t->startup_opts, &r->startup_opts);
+		inherit(c, r, &t->handlers, &r->handlers);
+		inherit(c, r, &t->res_opts, &r->res_opts);
 	}
 	conf_for_each(h, r->hosts)
 		conf_for_each(v, h->volumes.head) {
-			inherit(c, &r->disk_opts, &v->disk_opts);
-			inherit(c, &r->pd_opts, &v->pd_opts);
+			inherit(c, r, &r->disk_opts, &v->disk_opts);
+			inherit(c, r, &r->pd_opts, &v->pd_opts);
 		}
 	conf_for_each(v, r->volumes.head)
 		conf_for_each(h, r->hosts) {
 			if (!(hv = conf_volume(&h->volumes, v->vnr)))
 				continue;
-			inherit(c, &v->disk_opts, &hv->disk_opts);
-			inherit(c, &v->pd_opts, &hv->pd_opts);
+			inherit(c, r, &v->disk_opts, &hv->disk_opts);
+			inherit(c, r, &v->pd_opts, &hv->pd_opts);
 		}
 	expand_connections(c, r);
 }

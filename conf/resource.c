@@ -233,10 +233,9 @@ struct conf_resource *conf_parse_resource(struct conf_lex *lx, const char *name,
 	if (!common)
 		conf_uniq(lx->c, lx->file, lx->tline, "resource section", name);
 	lx->res = r;
+	/* drbd-utils ends a resource at end of file as at its '}'. */
 	while (resource_stmt(lx, r, common))
 		;
-	if (!lx->fatal && !conf_is_char(lx, '}'))
-		conf_lex_expected(lx, "}");
 	lx->res = saved;
 	return r;
 }
