@@ -152,6 +152,8 @@ static int check_manifest(struct golden *g, const char *scenario)
 	if (!strncmp(text, "#missing", 8)) {
 		const char *ci = getenv("CI");
 
+		text[strcspn(text, "\n")] = 0;
+
 		snprintf(reason, sizeof(reason), "capture data missing:%s",
 			 text + 8);
 		free(text);
