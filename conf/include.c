@@ -45,19 +45,11 @@ static bool has_magic(const char *s)
 static void include_one(struct conf_lex *lx, const char *path)
 {
 	struct conf *c = lx->c;
-	const char *canon = path;
+	const char *canon = conf_canonical(c, path);
 	size_t len;
 	char *buf;
 	int ret;
 
-#ifndef _WIN32
-	char *r = realpath(path, NULL);
-
-	if (r) {
-		canon = conf_strdup(c, r);
-		free(r);
-	}
-#endif
 	if (conf_names_has(&c->seen, canon))
 		return;
 	ret = conf_read_file(canon, &buf, &len);
@@ -93,20 +85,12 @@ struct conf_resource *conf_template(struct conf_lex *lx, const char *res_name,
 				    const char *path)
 {
 	struct conf *c = lx->c;
-	const char *full = relative_to(c, lx->file, path);
+	const char *full = conf_canonical(c, relative_to(c, lx->file, path));
 	struct conf_resource *t = NULL;
 	struct conf_lex tl;
 	size_t len;
 	char *buf;
 
-#ifndef _WIN32
-	char *r = realpath(full, NULL);
-
-	if (r) {
-		full = conf_strdup(c, r);
-		free(r);
-	}
-#endif
 	if (conf_read_file(full, &buf, &len)) {
 		conf_lex_error(lx, "Failed to open template file '%s'.", path);
 		return NULL;

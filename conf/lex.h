@@ -68,6 +68,8 @@ const char *conf_expect_int(struct conf_lex *lx, const char *what);
 
 /* Parses one file's contents (top level); used for includes too. */
 void conf_parse_buffer(struct conf *c, const char *file, const char *buf, size_t len);
+/* The absolute, symlink-free path (drbdadm names files so). */
+const char *conf_canonical(struct conf *c, const char *path);
 /* Reads a whole file into a malloc'ed buffer; negative errno on failure. */
 int conf_read_file(const char *path, char **buf, size_t *len);
 /* include "glob"; relative to the directory of the including file. */

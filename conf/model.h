@@ -181,6 +181,11 @@ struct conf {
 
 /* ---- loading (conf/parser.c) -------------------------------------------- */
 
+/* Whether device names are Windows drive letters ("K:", WinDRBD) or
+ * /dev/drbdN names; the default is this build's OS. Tests switch it to
+ * check either grammar on either OS. */
+void conf_set_windows(bool windows);
+
 /* The configuration file used when -c is not given. */
 const char *conf_default_path(void);
 

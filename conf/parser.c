@@ -216,6 +216,17 @@ out:
 	return 0;
 }
 
+#ifdef _WIN32
+static bool windows_devices = true;
+#else
+static bool windows_devices = false;
+#endif
+
+void conf_set_windows(bool windows)
+{
+	windows_devices = windows;
+}
+
 static struct conf *conf_new(const char *hostname)
 {
 	struct conf *c = calloc(1, sizeof(*c));
@@ -224,9 +235,7 @@ static struct conf *conf_new(const char *hostname)
 		return NULL;
 	c->valid = true;
 	c->global.dialog_refresh = 1;
-#ifdef _WIN32
-	c->windows = true;
-#endif
+	c->windows = windows_devices;
 	c->hostname = conf_strdup(c, hostname);
 	return c;
 }
@@ -257,7 +266,7 @@ int conf_load_string(const char *text, const char *name, const char *hostname,
 }
 
 /* Absolute path, as drbdadm names the file in dumps and messages. */
-static const char *canonical(struct conf *c, const char *path)
+const char *conf_canonical(struct conf *c, const char *path)
 {
 #ifdef _WIN32
 	char buf[1024];
@@ -295,7 +304,7 @@ int conf_load(const char *path, const char *hostname, struct conf **out)
 		*out = NULL;
 		return CONF_E_EXEC;
 	}
-	c->file = canonical(c, path);
+	c->file = conf_canonical(c, path);
 	conf_parse_buffer(c, c->file, buf, len);
 	free(buf);
 	return finish(c, out);
