@@ -18,7 +18,7 @@ struct wire_features {
 	uint32_t receiver_node_id;
 };
 
-/* Always h80 whatever p says; p may be NULL. */
+/* Always with an h80 header, before any version is agreed (§4.1). */
 int wire_features_encode(const struct wire_features *f, uint8_t *buf,
 			 size_t cap);
 /* Payload must be exactly 72 bytes. protocol_max 0 reads as protocol_min. */
