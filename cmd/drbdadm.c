@@ -156,6 +156,26 @@ int adm_call(struct adm *a, const struct adm_cmd *cmd, const struct adm_ctx *x)
 	return r;
 }
 
+/* A resource whose address is not on this machine cannot come up (and
+ * is most likely configured on the wrong host). drbdadm skips the check
+ * for dry runs from scripts. */
+static bool verify_ips(struct adm *a, const struct conf_resource *r)
+{
+	const struct conf_addr *ad;
+
+	if (!a->cmd->verify_ips || a->c->global.disable_ip_verification)
+		return true;
+	if ((a->dry_run && a->c->no_tty) || r->ignore || !r->me->addr.addr)
+		return true;
+	ad = &r->me->addr;
+	if (conf_have_ip(ad->addr))
+		return true;
+	fprintf(stderr, "%s: in resource %s, on %s:\n\tIP %s not found on this host.\n",
+		r->file, r->name, conf_names_str(a->c, &r->me->on_hosts, ' '), ad->addr);
+	a->c->valid = false;
+	return false;
+}
+
 /* "RES", "RES/VNR" or "RES:PEER" (a peer's host name). */
 static int resolve(struct adm *a, const char *id, struct adm_ctx *x)
 {
@@ -199,6 +219,12 @@ static int run_all(struct adm *a, struct args *g)
 	int i, ret, worst = 0;
 	bool all = g->nnames == 1 && !strcmp(g->names[0], "all");
 
+	if (all || (!g->nnames && !strcmp(a->cmd->name, "dump"))) {
+		conf_for_each(r, a->c->resources)
+			verify_ips(a, r);
+		if (!a->c->valid)
+			exit(CONF_E_CONFIG_INVALID);
+	}
 	if (!strcmp(a->cmd->name, "dump") && (!g->nnames || all)) {
 		conf_dump_header(a->c, stdout);
 		conf_for_each(r, a->c->resources)
@@ -219,7 +245,8 @@ static int run_all(struct adm *a, struct args *g)
 	for (i = 0; i < g->nnames; i++) {
 		if ((ret = resolve(a, g->names[i], &x)))
 			exit(ret);
-		if (!a->c->valid)
+		verify_ips(a, x.r);
+		if (!a->c->valid && strcmp(a->cmd->name, "dump"))
 			exit(CONF_E_CONFIG_INVALID);
 		if ((ret = adm_call(a, a->cmd, &x)) > worst)
 			worst = ret;

@@ -27,6 +27,8 @@ struct adm_cmd {
 	enum adm_iter iter;
 	bool no_res;			/* takes no resource (sh-resources, dump) */
 	bool disk_required;
+	/* Checks that this host's address is local before running. */
+	bool verify_ips;
 	/* Backend options ("--force") this command passes on. */
 	const char *const *takes;
 	const char *help;

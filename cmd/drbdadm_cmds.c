@@ -4,7 +4,10 @@
 #include "cmd/drbdadm.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "plat/plat.h"
 
 static struct adm_argv setup(struct adm *a, const char *cmd)
 {
@@ -193,9 +196,35 @@ static int up(struct adm *a, const struct adm_ctx *x)
 	return up_or_adjust(a, x, false);
 }
 
-/* Only for resources that are not up yet: up, with option resets. */
+/* What the running resource looks like: drbdsetup show, run even in a
+ * dry run (drbdadm does so too, silently). Empty: not up. */
+static bool is_running(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = setup(a, "show");
+	size_t len;
+	char *out;
+	int code;
+	bool up;
+
+	adm_arg(a, &av, x->r->name);
+	if (plat_spawn_capture((char *const *)av.v, &out, &len, &code))
+		return false;
+	up = !code && strstr(out, "resource");
+	free(out);
+	return up;
+}
+
+/* A resource that is not up yet is brought up, with option resets.
+ * Comparing a running resource with the configuration is not done yet:
+ * it is left as it is (no change), which is what adjust does for an
+ * unchanged configuration. */
 static int adjust(struct adm *a, const struct adm_ctx *x)
 {
+	if (is_running(a, x)) {
+		fprintf(stderr, "drbdadm adjust %s: the resource is up; changing a running "
+			"resource is not supported yet, nothing done\n", x->r->name);
+		return 0;
+	}
 	return up_or_adjust(a, x, true);
 }
 
@@ -329,8 +358,8 @@ static const char *const t_create_md[] = { "peer-max-bio-size", "al-stripes",
 static const char *const t_attach[] = { "size", NULL };
 
 const struct adm_cmd adm_cmds[] = {
-	{ "up", up, ADM_RES, .help = "bring the resource up: objects, disks, connections" },
-	{ "adjust", adjust, ADM_RES, .help = "make the running resource match the configuration "
+	{ "up", up, ADM_RES, .verify_ips = true, .help = "bring the resource up: objects, disks, connections" },
+	{ "adjust", adjust, ADM_RES, .verify_ips = true, .help = "make the running resource match the configuration "
 	  "(a resource that is not up is brought up)" },
 	{ "down", setup_res, ADM_RES, .help = "take the resource down" },
 	{ "primary", setup_res, ADM_RES, .takes = t_force, .help = "promote (--force: "
@@ -339,7 +368,7 @@ const struct adm_cmd adm_cmds[] = {
 	{ "attach", attach, ADM_VOLS, .disk_required = true, .takes = t_attach,
 	  .help = "attach the backing disks" },
 	{ "detach", setup_minor, ADM_VOLS, .disk_required = true, .takes = t_detach, .help = "detach the backing disks" },
-	{ "connect", connect, ADM_CONNS, .takes = t_connect, .help = "connect to the peers" },
+	{ "connect", connect, ADM_CONNS, .verify_ips = true, .takes = t_connect, .help = "connect to the peers" },
 	{ "disconnect", setup_res, ADM_CONNS, .takes = t_force, .help = "disconnect from the peers" },
 	{ "create-md", create_md, ADM_VOLS, .disk_required = true, .takes = t_create_md,
 	  .help = "initialize meta data (--max-peers=N; default: the diskful peers)" },
@@ -370,7 +399,7 @@ const struct adm_cmd adm_cmds[] = {
 	{ "sh-resources", sh_resources, ADM_RES, .no_res = true,
 	  .help = "print the resources of this host" },
 	{ "sh-nop", sh_nop, ADM_RES, .no_res = true, .help = "parse and check the configuration" },
-	{ "dump", dump, ADM_RES, .help = "print the configuration as parsed" },
+	{ "dump", dump, ADM_RES, .verify_ips = true, .help = "print the configuration as parsed" },
 	{ NULL, NULL, 0, .help = NULL },
 };
 

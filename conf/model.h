@@ -208,6 +208,8 @@ void conf_expand(struct conf *c);
 void conf_set_peers(struct conf *c, struct conf_resource *r);
 
 struct conf_resource *conf_resource(struct conf *c, const char *name);
+/* Whether addr is an address of this machine (it can be bound). */
+bool conf_have_ip(const char *addr);
 struct conf_volume *conf_volume(struct conf_volumes *vols, int vnr);
 
 /* ---- dump (conf/dump.c) ------------------------------------------------- */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plat/plat.h"
+
 static void inherit_volumes(struct conf *c, struct conf_resource *r, struct conf_host *h)
 {
 	struct conf_volume *s, *t;
@@ -283,12 +285,25 @@ static void connections_of(struct conf *c, struct conf_resource *r)
 			missing(c, r, h, "node-id");
 }
 
+/* Binding a socket to an address succeeds only for local addresses,
+ * on every OS, without walking interface lists. */
+bool conf_have_ip(const char *addr)
+{
+	plat_sock s;
+
+	if (plat_udp_bind(addr, 0, &s))
+		return false;
+	plat_sock_close(s);
+	return true;
+}
+
 static bool is_me(struct conf *c, struct conf_host *h)
 {
-	/* floating: an address of this machine; we accept the address given
-	 * as the host name, as drbdadm does for testing (__DRBD_NODE__). */
+	/* floating: an address of this machine; the address given as the
+	 * host name also counts, as drbdadm allows for testing. */
 	if (h->by_address)
-		return h->addr.addr && !strcmp(c->hostname, h->addr.addr);
+		return h->addr.addr && (!strcmp(c->hostname, h->addr.addr) ||
+					conf_have_ip(h->addr.addr));
 	return conf_names_has(&h->on_hosts, c->hostname);
 }
 

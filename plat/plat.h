@@ -176,6 +176,9 @@ void plat_glob_free(char **paths, size_t n);
  * quiet: the child's stderr goes nowhere (a probe whose failure is
  * expected). */
 int plat_spawn_wait(char *const argv[], bool quiet, int *exit_code);
+/* The same with the child's stdout collected into a malloc'ed,
+ * NUL-terminated *out (stderr goes nowhere). */
+int plat_spawn_capture(char *const argv[], char **out, size_t *len, int *exit_code);
 
 /* ---- time and randomness (plat/<os>/clock.c) ---------------------------- */
 

@@ -128,56 +128,120 @@ static size_t quote_arg(char *out, const char *a)
 	return n + 1;
 }
 
-int plat_spawn_wait(char *const argv[], bool quiet, int *exit_code)
+static int read_pipe(HANDLE h, char **out, size_t *len)
 {
-	STARTUPINFOW si = { .cb = sizeof(si) };
-	PROCESS_INFORMATION pi;
+	size_t cap = 4096, n = 0;
+	char *b = malloc(cap + 1), *nb;
+	DWORD got;
+
+	if (!b)
+		return -ENOMEM;
+	while (ReadFile(h, b + n, (DWORD)(cap - n), &got, NULL) && got) {
+		n += got;
+		if (n == cap) {
+			if (!(nb = realloc(b, 2 * cap + 1))) {
+				free(b);
+				return -ENOMEM;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	b[n] = 0;
+	*out = b;
+	*len = n;
+	return 0;
+}
+
+static wchar_t *command_line(char *const argv[])
+{
 	size_t len = 1, i, at = 0;
-	wchar_t *wcmd;
-	HANDLE null = INVALID_HANDLE_VALUE;
-	DWORD code;
+	wchar_t *w;
 	char *cmd;
-	int err = 0;
 
 	for (i = 0; argv[i]; i++)
 		len += quote_arg(NULL, argv[i]) + 1;
 	if (!(cmd = malloc(len)))
-		return -ENOMEM;
+		return NULL;
 	for (i = 0; argv[i]; i++) {
 		if (i)
 			cmd[at++] = ' ';
 		at += quote_arg(cmd + at, argv[i]);
 	}
 	cmd[at] = 0;
-	wcmd = plat_win32_wide(cmd);
+	w = plat_win32_wide(cmd);
 	free(cmd);
+	return w;
+}
+
+/* out == NULL: stdout is inherited. */
+static int spawn(char *const argv[], bool quiet, char **out, size_t *len, int *exit_code)
+{
+	SECURITY_ATTRIBUTES sa = { .nLength = sizeof(sa), .bInheritHandle = TRUE };
+	STARTUPINFOW si = { .cb = sizeof(si) };
+	HANDLE null = INVALID_HANDLE_VALUE, rd = NULL, wr = NULL;
+	PROCESS_INFORMATION pi;
+	wchar_t *wcmd = command_line(argv);
+	DWORD code;
+	int err = 0;
+
 	if (!wcmd)
 		return -ENOMEM;
+	si.dwFlags = STARTF_USESTDHANDLES;
+	si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+	si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+	si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
 	if (quiet) {
-		SECURITY_ATTRIBUTES sa = { .nLength = sizeof(sa), .bInheritHandle = TRUE };
-
 		null = CreateFileW(L"NUL", GENERIC_WRITE, FILE_SHARE_WRITE, &sa,
 				   OPEN_EXISTING, 0, NULL);
-		si.dwFlags = STARTF_USESTDHANDLES;
-		si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-		si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
 		si.hStdError = null;
+	}
+	if (out) {
+		if (!CreatePipe(&rd, &wr, &sa, 0)) {
+			err = plat_win32_last_err();
+			goto out;
+		}
+		/* Only the child's end is inherited. */
+		SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+		si.hStdOutput = wr;
 	}
 	/* No application name: CreateProcess searches PATH for argv[0]. */
 	if (!CreateProcessW(NULL, wcmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
 		err = plat_win32_last_err();
 		goto out;
 	}
+	if (out) {
+		CloseHandle(wr);
+		wr = NULL;
+		err = read_pipe(rd, out, len);
+	}
 	WaitForSingleObject(pi.hProcess, INFINITE);
-	if (!GetExitCodeProcess(pi.hProcess, &code))
-		err = plat_win32_last_err();
-	else
+	if (!GetExitCodeProcess(pi.hProcess, &code)) {
+		if (out && !err)
+			free(*out);
+		err = err ? err : plat_win32_last_err();
+	} else {
 		*exit_code = (int)code;
+	}
 	CloseHandle(pi.hThread);
 	CloseHandle(pi.hProcess);
 out:
 	if (null != INVALID_HANDLE_VALUE)
 		CloseHandle(null);
+	if (rd)
+		CloseHandle(rd);
+	if (wr)
+		CloseHandle(wr);
 	free(wcmd);
 	return err;
+}
+
+int plat_spawn_wait(char *const argv[], bool quiet, int *exit_code)
+{
+	return spawn(argv, quiet, NULL, NULL, exit_code);
+}
+
+int plat_spawn_capture(char *const argv[], char **out, size_t *len, int *exit_code)
+{
+	return spawn(argv, true, out, len, exit_code);
 }

@@ -207,28 +207,85 @@ def test_bad_input(case):
     assert ours.stdout == "" or "USAGE" in ours.stderr
 
 
-def test_runs_and_stops_at_first_failure(tmp_path):
-    """Without -d our drbdadm runs the drbdsetup/drbdmeta given with -s/-m;
-    a failing call ends it with drbd-utils' message and exit code."""
-    preflight()
-    log = tmp_path / "calls"
+FAULTS = [
+    # (drbdadm command, the call that fails, its exit code)
+    ("up", "new-resource", 10), ("up", "new-minor", 10), ("up", "new-peer", 10),
+    ("up", "new-path", 20), ("up", "peer-device-options", 10), ("up", "apply-al", 1),
+    ("up", "apply-al", 10), ("up", "attach", 10), ("up", "connect", 10), ("up", "nothing", 0),
+    ("adjust", "new-peer", 10), ("primary", "primary", 11), ("primary --force", "primary", 17),
+    ("secondary", "secondary", 11), ("get-gi", "get-gi", 10), ("get-gi", "get-gi", 11),
+    ("show-gi", "nothing", 0), ("dstate", "dstate", 10), ("disconnect", "disconnect", 10),
+    ("detach", "detach", 20), ("connect", "connect", 10), ("down", "down", 10),
+    ("dump-md", "dump-md", 10), ("apply-al", "apply-al", 1),
+]
+
+
+def fake_tools(tmp_path):
+    """drbdsetup and drbdmeta that log their arguments and fail on demand."""
     fake = tmp_path / "fake"
-    fake.write_text(f"#!/bin/sh\necho \"$(basename $0) $*\" >> {log}\n"
-                    "case \"$*\" in *new-peer*) exit 10;; esac\nexit 0\n")
+    fake.write_text('#!/bin/sh\necho "$(basename $0) $*" >> "$FAKE_LOG"\n'
+                    'case "$*" in *"$FAIL"*) exit "$CODE";; esac\nexit 0\n')
     fake.chmod(0o755)
-    setup, meta = tmp_path / "drbdsetup", tmp_path / "drbdmeta"
-    setup.symlink_to(fake)
-    meta.symlink_to(fake)
-    r = as_host("alpha", [OURS, "-c", "v01-two-node.conf", "-s", str(setup), "-m", str(meta),
-                          "up", "r0"])
-    assert r.returncode == 1, r.stderr
-    assert f"Command '{setup} new-peer r0 1 --_name=beta --protocol=C' terminated with " \
-           "exit code 10" in r.stderr
-    assert log.read_text().splitlines() == [
-        "drbdsetup new-resource r0 0", "drbdsetup new-minor r0 0 0",
-        "drbdsetup new-peer r0 1 --_name=beta --protocol=C"]
-    log.unlink()
-    r = as_host("alpha", [OURS, "-c", "v01-two-node.conf", "-s", str(setup), "-m", str(meta),
-                          "primary", "--force", "r0"])
-    assert r.returncode == 0, r.stderr
-    assert log.read_text() == "drbdsetup primary r0 --force\n"
+    for n in ("drbdsetup", "drbdmeta"):
+        (tmp_path / n).symlink_to(fake)
+    return str(tmp_path / "drbdsetup"), str(tmp_path / "drbdmeta")
+
+
+@pytest.mark.parametrize("cmd,fail,code", FAULTS, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in FAULTS])
+def test_exec_like_drbdadm(cmd, fail, code, tmp_path):
+    """Not a dry run: the same calls in the same order, the same messages
+    ("Command '...' terminated with exit code N", "skipped due to earlier
+    error") and the same exit code as Debian's drbdadm, for each failure."""
+    preflight()
+    setup, meta = fake_tools(tmp_path)
+    results = []
+    for prog in ("drbdadm", OURS):
+        log = tmp_path / "log"
+        log.write_text("")
+        ENV.update(FAKE_LOG=str(log), FAIL=fail, CODE=str(code))
+        try:
+            r = as_host("y1", [prog, "-c", "v22-conn-pd.conf", "-s", setup, "-m", meta]
+                        + cmd.split() + ["pd"], (["10.190.0.1"], []))
+        finally:
+            for k in ("FAKE_LOG", "FAIL", "CODE"):
+                ENV.pop(k)
+        err = "".join(l for l in r.stderr.splitlines(True) if "modinfo" not in l)
+        results.append((r.returncode, r.stdout, err, log.read_text()))
+    assert results[1] == results[0]
+    assert results[0][3], "no call was made"
+
+
+def test_verify_ips():
+    """Like drbdadm, up refuses a host whose address is not on this machine
+    (and a dry run from a script does not check)."""
+    preflight()
+    for prog in ("drbdadm", OURS):
+        r = as_host("alpha", [prog, "-c", "v01-two-node.conf", "-s", "/bin/true", "-m",
+                              "/bin/true", "up", "r0"], ([], []))
+        assert r.returncode == 10, (prog, r.stderr)
+        assert "IP 10.99.0.1 not found on this host." in r.stderr
+        r = as_host("alpha", [prog, "-c", "v01-two-node.conf", "-d", "up", "r0"], ([], []))
+        assert r.returncode == 0, (prog, r.stderr)
+
+
+def test_create_md_max_peers(tmp_path):
+    """create-md runs drbdmeta with the diskful peer count or --max-peers.
+    (Debian's drbdadm also runs read-dev-uuid/write-dev-uuid around it for
+    its usage counter; ours does not.)"""
+    preflight()
+    setup, meta = fake_tools(tmp_path)
+    log = tmp_path / "log"
+    for extra, peers in (([], "1"), (["--max-peers=7"], "7")):
+        log.write_text("")
+        ENV.update(FAKE_LOG=str(log), FAIL="nothing", CODE="0")
+        try:
+            r = as_host("client3", [OURS, "-c", "v07-diskless.conf", "-s", setup, "-m", meta,
+                                    "create-md"] + extra + ["client"])
+            assert r.returncode == 1 or "requires a local disk" in r.stderr
+            r = as_host("server1", [OURS, "-c", "v07-diskless.conf", "-s", setup, "-m", meta,
+                                    "create-md"] + extra + ["client"])
+        finally:
+            for k in ("FAKE_LOG", "FAIL", "CODE"):
+                ENV.pop(k)
+        assert r.returncode == 0, r.stderr
+        assert log.read_text() == f"drbdmeta 50 v09 /dev/vg/c0 internal create-md {peers}\n"
