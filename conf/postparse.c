@@ -177,9 +177,15 @@ static void connections_from_mesh(struct conf *c, struct conf_resource *r,
 			if (h1 == h2)
 				continue;
 			k = new_implicit_conn(c, r);
-			/* Inherited options go in front one by one (reversed). */
-			conf_for_each(o, m->net_opts.head)
-				conf_opts_head(&k->net_opts, conf_opt_new(c, o->name, o->value));
+			/* Inherited options go in front one by one (reversed),
+			 * and count as inherited: a resource value that differs
+			 * is then ambiguous (conf/expand.c). */
+			conf_for_each(o, m->net_opts.head) {
+				struct conf_opt *n = conf_opt_new(c, o->name, o->value);
+
+				n->inherited = true;
+				conf_opts_head(&k->net_opts, n);
+			}
 			new_ha(c, k->paths, h1);
 			new_ha(c, k->paths, h2);
 		}
