@@ -38,15 +38,6 @@ int plat_glob(const char *pattern, char ***paths, size_t *n)
 	return 0;
 }
 
-void plat_glob_free(char **paths, size_t n)
-{
-	size_t i;
-
-	for (i = 0; paths && i < n; i++)
-		free(paths[i]);
-	free(paths);
-}
-
 static int read_all(int fd, char **out, size_t *len)
 {
 	size_t cap = 4096, n = 0;

@@ -84,15 +84,6 @@ int plat_glob(const char *pattern, char ***paths, size_t *n)
 	return 0;
 }
 
-void plat_glob_free(char **paths, size_t n)
-{
-	size_t i;
-
-	for (i = 0; paths && i < n; i++)
-		free(paths[i]);
-	free(paths);
-}
-
 /* One argument quoted by the rules CommandLineToArgvW undoes. */
 static size_t quote_arg(char *out, const char *a)
 {

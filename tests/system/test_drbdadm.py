@@ -6,6 +6,7 @@ fails with both, ours naming the file and line. Each run happens in a UTS
 namespace whose host name is the config's host (drbdadm picks its "on"
 section by host name), and a dump in a network namespace that holds that
 host's addresses (drbdadm dump checks them)."""
+import contextlib
 import glob
 import os
 import re
@@ -220,6 +221,18 @@ FAULTS = [
 ]
 
 
+@contextlib.contextmanager
+def fake_env(log, fail, code):
+    """The fake tools' settings in ENV for the commands run inside."""
+    log.write_text("")
+    ENV.update(FAKE_LOG=str(log), FAIL=fail, CODE=str(code))
+    try:
+        yield
+    finally:
+        for k in ("FAKE_LOG", "FAIL", "CODE"):
+            ENV.pop(k)
+
+
 def fake_tools(tmp_path):
     """drbdsetup and drbdmeta that log their arguments and fail on demand."""
     fake = tmp_path / "fake"
@@ -241,14 +254,9 @@ def test_exec_like_drbdadm(cmd, fail, code, tmp_path):
     results = []
     for prog in ("drbdadm", OURS):
         log = tmp_path / "log"
-        log.write_text("")
-        ENV.update(FAKE_LOG=str(log), FAIL=fail, CODE=str(code))
-        try:
+        with fake_env(log, fail, code):
             r = as_host("y1", [prog, "-c", "v22-conn-pd.conf", "-s", setup, "-m", meta]
                         + cmd.split() + ["pd"], (["10.190.0.1"], []))
-        finally:
-            for k in ("FAKE_LOG", "FAIL", "CODE"):
-                ENV.pop(k)
         err = "".join(l for l in r.stderr.splitlines(True) if "modinfo" not in l)
         results.append((r.returncode, r.stdout, err, log.read_text()))
     assert results[1] == results[0]
@@ -276,16 +284,11 @@ def test_create_md_max_peers(tmp_path):
     setup, meta = fake_tools(tmp_path)
     log = tmp_path / "log"
     for extra, peers in (([], "1"), (["--max-peers=7"], "7")):
-        log.write_text("")
-        ENV.update(FAKE_LOG=str(log), FAIL="nothing", CODE="0")
-        try:
+        with fake_env(log, "nothing", 0):
             r = as_host("client3", [OURS, "-c", "v07-diskless.conf", "-s", setup, "-m", meta,
                                     "create-md"] + extra + ["client"])
-            assert r.returncode == 1 or "requires a local disk" in r.stderr
+            assert r.returncode == 10 and "requires a local disk" in r.stderr, r.stderr
             r = as_host("server1", [OURS, "-c", "v07-diskless.conf", "-s", setup, "-m", meta,
                                     "create-md"] + extra + ["client"])
-        finally:
-            for k in ("FAKE_LOG", "FAIL", "CODE"):
-                ENV.pop(k)
         assert r.returncode == 0, r.stderr
         assert log.read_text() == f"drbdmeta 50 v09 /dev/vg/c0 internal create-md {peers}\n"
