@@ -30,7 +30,8 @@ results+=("build/meson-logs/testlog.json")
 
 step "unit tests (ASan+UBSan)"
 if [ ! -f build-asan/build.ninja ]; then
-  CC=${ASAN_CC:-gcc} meson setup build-asan -Db_sanitize=address,undefined \
+  # clang: gcc 12 reports false "null format string" warnings under UBSan.
+  CC=${ASAN_CC:-clang} meson setup build-asan -Db_sanitize=address,undefined \
     -Db_lundef=false >/dev/null
 fi
 if ninja -C build-asan >/dev/null; then

@@ -164,7 +164,7 @@ static void refused(const char *text, const char *why)
 	struct conf *c = NULL;
 	int r = conf_load_string(text, "/bad.conf", "alpha", &c);
 
-	TAP_OK(r == CONF_E_CONFIG_INVALID && !c, why);
+	TAP_OK(r == CONF_E_CONFIG_INVALID && !c, "%s", why);
 	conf_free(c);
 }
 

@@ -252,8 +252,8 @@ TAP_TEST(golden_all_captures_reencode)
 		"5297cb4fac01",		/* s07: split brain, b */
 		"723fcfe2fe532b00",	/* s09: re-attach */
 		/* s06: csums resync of a striped area */
-		"42df0c4ff0044ff0044ff0044ff0044ff0044ff0044ff0044ff063127882"
-		"2778822778822778822778822778822778822778821fd800",
+		("42df0c4ff0044ff0044ff0044ff0044ff0044ff0044ff0044ff063127882"
+		 "2778822778822778822778822778822778822778821fd800"),
 	};
 
 	for (size_t i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
