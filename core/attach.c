@@ -1,4 +1,5 @@
 /* Attaching and detaching the backing disk of a device (volume). */
+#include "core/conn.h"
 #include "core/ops.h"
 #include "md/md.h"
 
@@ -155,6 +156,7 @@ int device_attach(struct device *dev, const struct attach_args *a,
 	dev->backing_path = strdup(a->backing);
 	dev->meta_path = strdup(a->meta);
 	dev->disk = disk_state_from_md(sb);
+	device_assign_slots(dev);
 	plat_mutex_lock(&dev->io_lock);
 	dev->io_blocked = false;
 	memset(&dev->stats, 0, sizeof(dev->stats));

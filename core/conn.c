@@ -3,6 +3,7 @@
  * (core/conn_worker.c). All under eng->lock. */
 #include "core/conn.h"
 #include "core/ops.h"
+#include "md/md.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,21 @@ int peer_devices_sync(struct resource *res)
 	return 0;
 }
 
+void device_assign_slots(struct device *dev)
+{
+	bool changed = false;
+
+	if (!dev->md)
+		return;
+	/* A bitmap slot per peer (lowest free first, §2.3), so writes while
+	 * it is away are remembered for its resync. */
+	for (struct connection *c = dev->res->connections; c; c = c->next)
+		if (md_bm_slot_of_node(dev->md, c->peer_node_id) < 0)
+			changed |= md_bm_slot_assign(dev->md, c->peer_node_id) >= 0;
+	if (changed && md_sb_write(dev->md))
+		plat_err("%s/%u: writing the super block failed", dev->res->name, dev->volume);
+}
+
 int conn_new(struct resource *res, int peer_node_id, const struct net_conf *nc,
 	     struct cmd_reply *r)
 {
@@ -106,12 +122,18 @@ int conn_new(struct resource *res, int peer_node_id, const struct net_conf *nc,
 	c->listen = c->data = c->meta = PLAT_SOCK_INVALID;
 	plat_mutex_init(&c->send_lock[0]);
 	plat_mutex_init(&c->send_lock[1]);
+	plat_mutex_init(&c->repl_lock);
+	plat_cond_init(&c->repl_cond);
 	for (pp = &res->connections; *pp && (*pp)->peer_node_id < peer_node_id; pp = &(*pp)->next)
 		;
+	plat_mutex_lock(&res->peers_lock);
 	c->next = *pp;
 	*pp = c;
+	plat_mutex_unlock(&res->peers_lock);
 	if (peer_devices_sync(res))
 		return cmd_reply_set(r, ERR_NOMEM, NULL);
+	for (struct device *d = res->devices; d; d = d->next)
+		device_assign_slots(d);
 	plat_notice("%s %s: new peer, node-id %d, protocol %c", res->name, nc->name,
 		    peer_node_id, 'A' + nc->protocol - 1);
 	engine_state_changed(res->eng);
@@ -125,9 +147,11 @@ int conn_del(struct connection *c, struct cmd_reply *r)
 
 	if (c->cstate != C_STANDALONE)
 		return cmd_reply_set(r, ERR_NET_CONFIGURED, NULL);
+	plat_mutex_lock(&res->peers_lock);
 	for (pp = &res->connections; *pp != c; pp = &(*pp)->next)
 		;
 	*pp = c->next;
+	plat_mutex_unlock(&res->peers_lock);
 	while (c->paths) {
 		struct path *p = c->paths;
 		c->paths = p->next;
@@ -141,6 +165,8 @@ int conn_del(struct connection *c, struct cmd_reply *r)
 	plat_notice("%s %s: peer deleted", res->name, c->conf.name);
 	plat_mutex_destroy(&c->send_lock[0]);
 	plat_mutex_destroy(&c->send_lock[1]);
+	plat_cond_destroy(&c->repl_cond);
+	plat_mutex_destroy(&c->repl_lock);
 	free(c);
 	engine_state_changed(res->eng);
 	return DRBD_NO_ERROR;

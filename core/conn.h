@@ -109,6 +109,36 @@ struct connection {
 	struct plat_thread *meta_thread;	/* ack receiver and pinger */
 	bool meta_done;			/* the meta thread ended (why: meta_err) */
 	int meta_err;
+
+	/* Replication (core/repl.c). io_ready and io_ref under
+	 * res->peers_lock; the rest under repl_lock. Lock order: peers_lock,
+	 * then repl_lock, then send_lock. */
+	bool io_ready;			/* Connected: writes go to this peer */
+	uint32_t io_ref;		/* writers using the connection now */
+	plat_mutex repl_lock;
+	plat_cond repl_cond;
+	struct repl_wait *waits;	/* writes awaiting their ack */
+	uint64_t next_block_id;
+	uint32_t seq;			/* our P_DATA counter (§13.4) */
+	uint32_t epoch;			/* number of the open epoch */
+	uint32_t epoch_writes;		/* writes sent in it (under send_lock[0]) */
+	struct barrier_sent {
+		uint32_t nr, writes;
+		bool acked;
+	} barriers[64];			/* FIFO of closed, unacked epochs */
+	uint32_t barrier_head, barrier_count;
+
+	/* Receiver side of writes (worker thread only). */
+	uint32_t rx_epoch_writes;
+	uint32_t ack_seq;
+};
+
+/* A replicated write waiting for the peer (protocols B and C). */
+struct repl_wait {
+	struct repl_wait *next;
+	uint64_t block_id;
+	bool done;
+	int result;			/* 0, -EIO (P_NEG_ACK), -ECONNRESET (lost) */
 };
 
 /* drbdsetup new-peer / new-path / del-path / connect / disconnect /
@@ -125,6 +155,9 @@ int conn_connect(struct connection *c, bool discard_my_data, bool tentative,
 int conn_disconnect(struct connection *c, bool force, struct cmd_reply *r);
 
 struct connection *resource_find_connection(struct resource *res, int peer_node_id);
+/* Gives every configured peer a bitmap slot on the device (attach,
+ * new-peer). */
+void device_assign_slots(struct device *dev);
 /* Peer devices appear with a connection or a volume, whichever comes last. */
 int peer_devices_sync(struct resource *res);
 struct peer_device *conn_find_peer_device(struct connection *c, unsigned volume);
@@ -132,6 +165,10 @@ struct peer_device *conn_find_peer_device(struct connection *c, unsigned volume)
 /* "ipv4:10.0.0.1:7789", "ipv6:[fd00::1]:7789", "10.0.0.1:7789". */
 int conn_parse_address(const char *s, char *host, size_t hostlen, uint16_t *port,
 		       bool *ipv6);
+
+/* Sends P_STATE to every connected peer after a role change; caller holds
+ * eng->lock. */
+void conn_broadcast_state(struct resource *res);
 
 /* The connection's worker thread (core/conn_worker.c). */
 void *conn_worker_main(void *arg);

@@ -9,11 +9,20 @@ bool conn_should_stop(struct connection *c);
 void conn_set_sock(struct connection *c, plat_sock *slot, plat_sock s);
 void conn_close_sockets(struct connection *c);
 void conn_set_cstate(struct connection *c, enum drbd_conn_state cs);
+/* Breaks the connection from any thread (shuts its sockets down); the
+ * worker notices and reconnects. */
+void conn_abort(struct connection *c);
 
 /* Packet I/O (core/conn_io.c); timeout_ms < 0 waits for ever. */
 int conn_send(struct connection *c, enum wire_sock which, const void *buf, size_t len);
 int conn_recv(struct connection *c, enum wire_sock which, struct wire_packet *pkt,
 	      uint8_t *payload, size_t cap, int timeout_ms);
+/* The header only; the caller reads the payload (bulk data into its own,
+ * aligned buffer) with conn_recv_bytes. */
+int conn_recv_hdr(struct connection *c, enum wire_sock which, struct wire_packet *pkt,
+		  int timeout_ms);
+int conn_recv_bytes(struct connection *c, enum wire_sock which, void *buf, size_t len,
+		    int timeout_ms);
 int conn_expect(struct connection *c, enum wire_sock which, uint16_t cmd,
 		uint8_t *payload, size_t cap, uint32_t *len, int timeout_ms);
 
@@ -28,6 +37,13 @@ int conn_handshake(struct connection *c);
 int conn_meta_start(struct connection *c);
 bool conn_meta_stop(struct connection *c);
 int conn_send_state(struct connection *c, struct peer_device *pd);
+
+/* Writes from the peer and acks of ours (core/conn_rx_data.c). */
+int conn_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,
+		 size_t cap);
+int conn_rx_barrier(struct connection *c, const uint8_t *pl, uint32_t len);
+/* -ENOENT: not an ack. */
+int conn_rx_ack(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl);
 
 /* Both sockets are up: handshake, then serve the connection until it
  * fails or is stopped. 0 when stopped, else why it ended (-EPROTO for a

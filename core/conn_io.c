@@ -34,13 +34,18 @@ static int recv_timed(plat_sock s, void *buf, size_t len, int timeout_ms)
 	return plat_sock_recv_all(s, buf, len);
 }
 
-int conn_recv(struct connection *c, enum wire_sock which, struct wire_packet *pkt,
-	      uint8_t *payload, size_t cap, int timeout_ms)
+int conn_recv_bytes(struct connection *c, enum wire_sock which, void *buf, size_t len,
+		    int timeout_ms)
 {
-	plat_sock s = sock_of(c, which);
+	return recv_timed(sock_of(c, which), buf, len, timeout_ms);
+}
+
+int conn_recv_hdr(struct connection *c, enum wire_sock which, struct wire_packet *pkt,
+		  int timeout_ms)
+{
 	uint8_t hdr[WIRE_HEADER_MAX];
 	size_t hlen = wire_header_size(c->proto.apv);
-	int err = recv_timed(s, hdr, hlen, timeout_ms);
+	int err = recv_timed(sock_of(c, which), hdr, hlen, timeout_ms);
 
 	if (err)
 		return err;
@@ -51,6 +56,17 @@ int conn_recv(struct connection *c, enum wire_sock which, struct wire_packet *pk
 			 wire_last_error());
 		return -EPROTO;
 	}
+	return 0;
+}
+
+int conn_recv(struct connection *c, enum wire_sock which, struct wire_packet *pkt,
+	      uint8_t *payload, size_t cap, int timeout_ms)
+{
+	plat_sock s = sock_of(c, which);
+	int err = conn_recv_hdr(c, which, pkt, timeout_ms);
+
+	if (err)
+		return err;
 	if (pkt->hdr.length > cap) {
 		plat_err("%s %s: %s of %u bytes is larger than expected (%zu)", c->res->name,
 			 c->conf.name, wire_cmd_name(pkt->hdr.cmd), pkt->hdr.length, cap);

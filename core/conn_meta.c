@@ -35,6 +35,9 @@ static int meta_loop(struct connection *c)
 		} else if (!err && pkt.hdr.cmd == P_PING_ACK) {
 			ping_sent = 0;
 		} else if (!err && !pkt.ignore) {
+			err = conn_rx_ack(c, &pkt, pl);
+		}
+		if (err == -ENOENT) {
 			plat_err("%s %s: %s on the meta socket is not handled by this udrbd release",
 				 c->res->name, c->conf.name, wire_cmd_name(pkt.hdr.cmd));
 			err = -EPROTO;

@@ -8,13 +8,16 @@
  * needed resync is refused with a log line that says so (the bitmap
  * exchange and resync follow). */
 #include "core/conn_int.h"
+#include "core/repl.h"
 #include "md/md.h"
 #include "wire/config.h"
+#include "wire/data.h"
 #include "wire/state.h"
 
 #include <string.h>
 
 #define PAYLOAD_MAX (WIRE_HEADER_MAX + 4096)
+#define DATA_MAX (1u << 20)	/* DRBD_MAX_BIO_SIZE */
 
 static uint32_t my_state_word(struct connection *c, struct peer_device *pd)
 {
@@ -29,17 +32,33 @@ static uint32_t my_state_word(struct connection *c, struct peer_device *pd)
 	return wire_state_pack(&s);
 }
 
-int conn_send_state(struct connection *c, struct peer_device *pd)
+static int send_state_word(struct connection *c, struct peer_device *pd, uint32_t word)
 {
 	uint8_t buf[WIRE_HEADER_MAX + 4];
-	uint32_t word;
 	int len;
+
+	len = wire_state_encode(&c->proto, (uint16_t)pd->dev->volume, word, buf, sizeof(buf));
+	return len < 0 ? len : conn_send(c, WIRE_SOCK_DATA, buf, (size_t)len);
+}
+
+int conn_send_state(struct connection *c, struct peer_device *pd)
+{
+	uint32_t word;
 
 	plat_mutex_lock(&c->res->eng->lock);
 	word = my_state_word(c, pd);
 	plat_mutex_unlock(&c->res->eng->lock);
-	len = wire_state_encode(&c->proto, (uint16_t)pd->dev->volume, word, buf, sizeof(buf));
-	return len < 0 ? len : conn_send(c, WIRE_SOCK_DATA, buf, (size_t)len);
+	return send_state_word(c, pd, word);
+}
+
+void conn_broadcast_state(struct resource *res)
+{
+	/* Caller holds eng->lock (a role change): tell every connected peer. */
+	for (struct connection *c = res->connections; c; c = c->next)
+		if (c->cstate == C_CONNECTED)
+			for (struct peer_device *pd = c->peer_devices; pd; pd = pd->next)
+				if (send_state_word(c, pd, my_state_word(c, pd)))
+					conn_abort(c);
 }
 
 /* Sync parameters, sizes, UUIDs (with a disk) and state of one volume. */
@@ -134,6 +153,7 @@ static int decide(struct connection *c, struct peer_device *pd)
 	if (!d->md || pd->peer.disk <= D_DISKLESS || !pd->peer.have_uuids) {
 		/* A diskless side: no sync decision (§10.1 extra facts). */
 		set_repl(c, pd, L_ESTABLISHED, pd->peer.disk);
+		repl_connection_up(c);
 		return conn_send_state(c, pd);
 	}
 	plat_mutex_lock(&c->res->eng->lock);
@@ -178,6 +198,7 @@ static int decide(struct connection *c, struct peer_device *pd)
 		return -ENOTSUP;
 	}
 	set_repl(c, pd, L_ESTABLISHED, pd->peer.disk);
+	repl_connection_up(c);
 	return conn_send_state(c, pd);
 }
 
@@ -242,6 +263,10 @@ static int dispatch(struct connection *c, const struct wire_packet *pkt, const u
 	case P_STATE:
 		pd = volume_of(c, pkt);
 		return pd ? on_state(c, pd, pl, pkt->hdr.length) : 0;
+	case P_BARRIER:
+		return conn_rx_barrier(c, pl, pkt->hdr.length);
+	case P_UNPLUG_REMOTE:
+		return 0; /* a hint; we write at once */
 	default:
 		plat_err("%s %s: %s is not handled by this udrbd release", c->res->name,
 			 c->conf.name, wire_cmd_name(pkt->hdr.cmd));
@@ -269,13 +294,34 @@ static int handshake_failed(struct connection *c, int err)
 	return err;
 }
 
+/* One packet off the data socket: bulk data straight into the aligned
+ * data buffer, everything else into pl. */
+static int receive_one(struct connection *c, uint8_t *pl, uint8_t *data)
+{
+	struct wire_packet pkt;
+	int err = conn_recv_hdr(c, WIRE_SOCK_DATA, &pkt, -1);
+
+	if (err)
+		return err;
+	if (pkt.hdr.cmd == P_DATA)
+		return conn_rx_data(c, &pkt, data, DATA_MAX);
+	if (pkt.hdr.length > PAYLOAD_MAX) {
+		plat_err("%s %s: %s of %u bytes is not handled by this udrbd release",
+			 c->res->name, c->conf.name, wire_cmd_name(pkt.hdr.cmd), pkt.hdr.length);
+		return -EPROTO;
+	}
+	err = conn_recv_bytes(c, WIRE_SOCK_DATA, pl, pkt.hdr.length, -1);
+	return err ? err : dispatch(c, &pkt, pl);
+}
+
 int conn_run(struct connection *c)
 {
 	uint8_t *pl = plat_alloc_aligned(PAYLOAD_MAX);
-	int err;
+	uint8_t *data = plat_alloc_aligned(DATA_MAX);
+	int err = -ENOMEM;
 
-	if (!pl)
-		return -ENOMEM;
+	if (!pl || !data)
+		goto out;
 	reset_peer_info(c);
 	plat_info("%s %s: data and meta sockets established (resolve-conflicts: %s)",
 		  c->res->name, c->conf.name, c->resolve_conflicts ? "yes" : "no");
@@ -284,16 +330,17 @@ int conn_run(struct connection *c)
 		err = send_volume(c, pd);
 	if (!err)
 		err = conn_meta_start(c);
-	while (!err && !conn_should_stop(c)) {
-		struct wire_packet pkt;
-		err = conn_recv(c, WIRE_SOCK_DATA, &pkt, pl, PAYLOAD_MAX, -1);
-		if (!err)
-			err = dispatch(c, &pkt, pl);
-	}
+	while (!err && !conn_should_stop(c))
+		err = receive_one(c, pl, data);
+	/* Writers first: their waits fail and their blocks go out of sync
+	 * before the sockets close. */
+	repl_connection_down(c);
 	/* A failure of the meta socket shows here as a dead data socket. */
 	if (conn_meta_stop(c) && !conn_should_stop(c))
 		err = c->meta_err;
+out:
 	plat_free_aligned(pl);
+	plat_free_aligned(data);
 	if (conn_should_stop(c))
 		return 0;
 	return handshake_failed(c, err);

@@ -31,12 +31,25 @@ void conn_set_sock(struct connection *c, plat_sock *slot, plat_sock s)
 	struct engine *eng = c->res->eng;
 	plat_sock old;
 
+	/* peers_lock too: conn_abort shuts sockets down holding only it. */
 	plat_mutex_lock(&eng->lock);
+	plat_mutex_lock(&c->res->peers_lock);
 	old = *slot;
 	*slot = s;
+	plat_mutex_unlock(&c->res->peers_lock);
 	plat_mutex_unlock(&eng->lock);
 	if (old != PLAT_SOCK_INVALID)
 		plat_sock_close(old);
+}
+
+void conn_abort(struct connection *c)
+{
+	/* Not eng->lock: the I/O path calls this, and a state change may hold
+	 * eng->lock while it waits for that I/O. */
+	plat_mutex_lock(&c->res->peers_lock);
+	plat_sock_shutdown(c->data);
+	plat_sock_shutdown(c->meta);
+	plat_mutex_unlock(&c->res->peers_lock);
 }
 
 void conn_close_sockets(struct connection *c)

@@ -96,6 +96,9 @@ struct resource {
 	enum drbd_role role;
 	struct device *devices;
 	struct connection *connections;	/* core/conn.h, by peer node id */
+	/* Lets the I/O path walk connections without eng->lock: list
+	 * changes and connection.io_ready/io_ref are made under it too. */
+	plat_mutex peers_lock;
 };
 
 struct engine {

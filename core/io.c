@@ -10,11 +10,13 @@
  * against a concurrent detach (see core/engine.h). */
 #include "core/io.h"
 #include "core/ops.h"
+#include "core/repl.h"
 #include "md/md.h"
 
 /* Enters the request path; fails when the disk is gone or failed, so
- * nothing ever returns stale or zeroed data as if it were good. */
-static int io_begin(struct device *dev)
+ * nothing ever returns stale or zeroed data as if it were good. Writes
+ * from a peer (for_peer) come while this node is Secondary. */
+static int io_begin_as(struct device *dev, bool for_peer)
 {
 	int err = 0;
 
@@ -22,12 +24,17 @@ static int io_begin(struct device *dev)
 	if (dev->io_blocked || dev->failed_pending || !dev->data ||
 	    dev->disk < D_INCONSISTENT)
 		err = -EIO;
-	else if (dev->res->role != R_PRIMARY)
+	else if ((dev->res->role == R_PRIMARY) == for_peer)
 		err = -EROFS;
 	else
 		dev->in_flight++;
 	plat_mutex_unlock(&dev->io_lock);
 	return err;
+}
+
+static int io_begin(struct device *dev)
+{
+	return io_begin_as(dev, false);
 }
 
 static void io_end(struct device *dev)
@@ -84,8 +91,8 @@ int dev_io_read(void *ctx, void *buf, uint32_t len, uint64_t off)
 	return err;
 }
 
-static int write_locked(struct device *dev, const void *buf, uint32_t len,
-			uint64_t off, bool fua)
+static int write_local(struct device *dev, const void *buf, uint32_t len,
+		       uint64_t off, bool fua)
 {
 	int err = md_al_begin_write(dev->md, off >> 9, len);
 
@@ -111,7 +118,32 @@ int dev_io_write(void *ctx, const void *buf, uint32_t len, uint64_t off, bool fu
 
 	if (err)
 		return err;
-	err = write_locked(dev, buf, len, off, fua);
+	err = repl_write(dev, buf, len, off, fua, write_local);
+	io_end(dev);
+	return err;
+}
+
+int dev_peer_write(struct device *dev, const void *buf, uint32_t len, uint64_t off,
+		   bool fua)
+{
+	int err = io_begin_as(dev, true);
+
+	if (err)
+		return err;
+	err = write_local(dev, buf, len, off, fua);
+	io_end(dev);
+	return err;
+}
+
+int dev_peer_flush(struct device *dev)
+{
+	int err = io_begin_as(dev, true);
+
+	if (err)
+		return err;
+	err = dev->conf.disk_flushes ? plat_bdev_flush(dev->data) : 0;
+	if (err)
+		err = io_error(dev, err, "flush", 0, 0);
 	io_end(dev);
 	return err;
 }
@@ -159,6 +191,9 @@ static int zero_range(struct device *dev, uint64_t off, uint32_t len, bool disca
 	if (err)
 		return io_error(dev, err, discard ? "discard" : "write-zeroes", off, len);
 	count(dev, &dev->stats.written_sect, len);
+	/* P_TRIM/P_ZEROES need features this release does not agree on: the
+	 * peers get the range out of sync instead (a resync fixes it). */
+	repl_mark_out_of_sync(dev, off, len, NULL, 0);
 	return 0;
 }
 

@@ -14,4 +14,10 @@ int dev_io_flush(void *ctx);
 int dev_io_trim(void *ctx, uint64_t off, uint32_t len);
 int dev_io_zero(void *ctx, uint64_t off, uint32_t len, bool may_trim, bool fua);
 
+/* Writes received from the peer while Secondary (core/conn_rx_data.c). */
+struct device;
+int dev_peer_write(struct device *dev, const void *buf, uint32_t len, uint64_t off,
+		   bool fua);
+int dev_peer_flush(struct device *dev);
+
 #endif

@@ -39,6 +39,7 @@ int resource_new(struct engine *eng, const char *name, int node_id,
 		return cmd_reply_set(r, ERR_NOMEM, NULL);
 	res->eng = eng;
 	strcpy(res->name, name);
+	plat_mutex_init(&res->peers_lock);
 	res->node_id = node_id;
 	res->role = R_SECONDARY;
 	for (pp = &eng->resources; *pp; pp = &(*pp)->next)
@@ -63,6 +64,7 @@ int resource_del(struct engine *eng, const char *name, struct cmd_reply *r)
 		;
 	*pp = res->next;
 	plat_notice("%s: deleted", res->name);
+	plat_mutex_destroy(&res->peers_lock);
 	free(res);
 	engine_state_changed(eng);
 	return DRBD_NO_ERROR;

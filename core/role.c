@@ -1,4 +1,5 @@
 /* Promotion, demotion and new-current-uuid. */
+#include "core/conn.h"
 #include "core/ops.h"
 #include "core/uuid.h"
 #include "md/md.h"
@@ -58,6 +59,7 @@ int resource_primary(struct resource *res, bool force, struct cmd_reply *r)
 	res->role = R_PRIMARY;
 	for (struct device *d = res->devices; d; d = d->next)
 		device_export_set_available(d, true);
+	conn_broadcast_state(res);
 	plat_notice("%s: Primary%s", res->name, force ? " (forced)" : "");
 	engine_state_changed(res->eng);
 	return DRBD_NO_ERROR;
@@ -103,6 +105,7 @@ int resource_secondary(struct resource *res, bool force, struct cmd_reply *r)
 			plat_err("%s/%u: writing meta data on demotion failed",
 				 res->name, d->volume);
 	}
+	conn_broadcast_state(res);
 	plat_notice("%s: Secondary%s", res->name, force ? " (forced; clients cut off)" : "");
 	engine_state_changed(res->eng);
 	return DRBD_NO_ERROR;

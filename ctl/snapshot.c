@@ -104,6 +104,12 @@ static void snap_peer_device(const struct peer_device *pd, struct ctl_peer_devic
 	v->stats.received = pd->stats.received_sect;
 	v->stats.pending = pd->stats.pending;
 	v->stats.unacked = pd->stats.unacked;
+	if (pd->dev->md) {
+		/* A bit is 4 KiB, the view counts sectors. */
+		int slot = md_bm_slot_of_node(pd->dev->md, pd->conn->peer_node_id);
+		if (slot >= 0)
+			v->stats.out_of_sync = md_bm_count(pd->dev->md, slot) * 8;
+	}
 	ctl_peer_device_opts_default(&v->opts);
 	v->opts.resync_rate = pd->rs.resync_rate;
 	v->opts.c_plan_ahead = pd->rs.c_plan_ahead;
