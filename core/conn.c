@@ -43,6 +43,13 @@ struct peer_device *conn_find_peer_device(struct connection *c, unsigned volume)
 	return NULL;
 }
 
+static void peer_device_free(struct peer_device *pd)
+{
+	plat_cond_destroy(&pd->rs_cond);
+	plat_mutex_destroy(&pd->rs_mutex);
+	free(pd);
+}
+
 static int add_peer_device(struct connection *c, struct device *dev)
 {
 	struct peer_device *pd = calloc(1, sizeof(*pd)), **pp;
@@ -54,6 +61,8 @@ static int add_peer_device(struct connection *c, struct device *dev)
 	pd->repl = L_OFF;
 	pd->peer_disk = D_UNKNOWN;
 	rs_conf_default(&pd->rs);
+	plat_mutex_init(&pd->rs_mutex);
+	plat_cond_init(&pd->rs_cond);
 	for (pp = &c->peer_devices; *pp && (*pp)->dev->volume < dev->volume; pp = &(*pp)->next)
 		;
 	pd->next = *pp;
@@ -75,7 +84,7 @@ int peer_devices_sync(struct resource *res)
 			} else {
 				struct peer_device *gone = *pp;
 				*pp = gone->next;
-				free(gone);
+				peer_device_free(gone);
 			}
 		}
 		for (struct device *d = res->devices; d; d = d->next)
@@ -160,7 +169,7 @@ int conn_del(struct connection *c, struct cmd_reply *r)
 	while (c->peer_devices) {
 		struct peer_device *pd = c->peer_devices;
 		c->peer_devices = pd->next;
-		free(pd);
+		peer_device_free(pd);
 	}
 	plat_notice("%s %s: peer deleted", res->name, c->conf.name);
 	plat_mutex_destroy(&c->send_lock[0]);

@@ -19,6 +19,7 @@
 #include "core/resync_ctrl.h"
 #include "core/uuid84.h"
 #include "wire/proto.h"
+#include "wire/bitmap.h"
 
 #define CONN_NAME_MAX 64
 #define CONN_ALG_MAX 64		/* SHARED_SECRET_MAX and algorithm names */
@@ -84,6 +85,19 @@ struct peer_device {
 	struct peer_device_stats stats;	/* under dev->io_lock */
 	bool resync_susp_user, resync_susp_peer;
 	struct peer_volume_info peer;	/* worker thread only */
+
+	/* Resync (core/resync*.c): the exchange state in the worker; the
+	 * target's request thread and its counters under rs_mutex. */
+	struct bm_xfer rs_x;
+	bool rs_source;
+	struct plat_thread *rs_thread;
+	plat_mutex rs_mutex;
+	plat_cond rs_cond;
+	bool rs_stop;
+	uint64_t rs_in_flight;		/* sectors requested, not yet written */
+	uint64_t rs_sect_in;		/* sectors written since the last tick */
+	uint64_t rs_failed;		/* sectors the source could not give */
+	uint64_t rs_total;		/* bits out of sync when it started */
 };
 
 struct connection {
@@ -166,9 +180,9 @@ struct peer_device *conn_find_peer_device(struct connection *c, unsigned volume)
 int conn_parse_address(const char *s, char *host, size_t hostlen, uint16_t *port,
 		       bool *ipv6);
 
-/* Sends P_STATE to every connected peer after a role change; caller holds
- * eng->lock. */
-void conn_broadcast_state(struct resource *res);
+/* Sends P_STATE (and P_UUIDS first when uuids) to every connected peer
+ * after a role change; caller holds eng->lock. */
+void conn_broadcast_state(struct resource *res, bool uuids);
 
 /* The connection's worker thread (core/conn_worker.c). */
 void *conn_worker_main(void *arg);

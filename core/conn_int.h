@@ -37,6 +37,7 @@ int conn_handshake(struct connection *c);
 int conn_meta_start(struct connection *c);
 bool conn_meta_stop(struct connection *c);
 int conn_send_state(struct connection *c, struct peer_device *pd);
+int conn_send_uuids(struct connection *c, struct peer_device *pd);
 
 /* Writes from the peer and acks of ours (core/conn_rx_data.c). */
 int conn_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,

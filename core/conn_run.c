@@ -9,6 +9,7 @@
  * exchange and resync follow). */
 #include "core/conn_int.h"
 #include "core/repl.h"
+#include "core/resync.h"
 #include "md/md.h"
 #include "wire/config.h"
 #include "wire/data.h"
@@ -32,6 +33,8 @@ static uint32_t my_state_word(struct connection *c, struct peer_device *pd)
 	return wire_state_pack(&s);
 }
 
+static int send_uuids(struct connection *c, struct peer_device *pd, bool locked);
+
 static int send_state_word(struct connection *c, struct peer_device *pd, uint32_t word)
 {
 	uint8_t buf[WIRE_HEADER_MAX + 4];
@@ -51,14 +54,49 @@ int conn_send_state(struct connection *c, struct peer_device *pd)
 	return send_state_word(c, pd, word);
 }
 
-void conn_broadcast_state(struct resource *res)
+void conn_broadcast_state(struct resource *res, bool uuids)
 {
-	/* Caller holds eng->lock (a role change): tell every connected peer. */
+	/* Caller holds eng->lock (a role change): tell every connected peer;
+	 * after a new data generation the UUIDs go first (8.4 does so). */
 	for (struct connection *c = res->connections; c; c = c->next)
 		if (c->cstate == C_CONNECTED)
 			for (struct peer_device *pd = c->peer_devices; pd; pd = pd->next)
-				if (send_state_word(c, pd, my_state_word(c, pd)))
+				if ((uuids && pd->dev->md && send_uuids(c, pd, true)) ||
+				    send_state_word(c, pd, my_state_word(c, pd)))
 					conn_abort(c);
+}
+
+/* P_UUIDS (§6.7) from the meta data; caller does not hold eng->lock
+ * unless `locked`. */
+static int send_uuids(struct connection *c, struct peer_device *pd, bool locked)
+{
+	struct device *d = pd->dev;
+	struct wire_uuids u = { 0 };
+	uint8_t buf[WIRE_HEADER_MAX + 48];
+	struct md_sb *sb;
+	int slot, len;
+
+	if (!locked)
+		plat_mutex_lock(&c->res->eng->lock);
+	sb = md_sb(d->md);
+	slot = md_bm_slot_of_node(d->md, c->peer_node_id);
+	u.current = sb->current_uuid;
+	u.bitmap = sb->peers[c->peer_node_id].bitmap_uuid;
+	u.history[0] = sb->history_uuids[0];
+	u.history[1] = sb->history_uuids[1];
+	u.dirty_bits = slot >= 0 ? md_bm_count(d->md, slot) : 0;
+	u.flags = (c->conf.discard_my_data ? UUID84_FLAG_DISCARD_MY_DATA : 0) |
+		  ((sb->flags & MDF_CRASHED_PRIMARY) ? UUID84_FLAG_CRASHED_PRIMARY : 0) |
+		  (d->disk <= D_INCONSISTENT ? UUID84_FLAG_INCONSISTENT : 0);
+	if (!locked)
+		plat_mutex_unlock(&c->res->eng->lock);
+	len = wire_uuids_encode(&c->proto, (uint16_t)d->volume, &u, buf, sizeof(buf));
+	return len < 0 ? len : conn_send(c, WIRE_SOCK_DATA, buf, (size_t)len);
+}
+
+int conn_send_uuids(struct connection *c, struct peer_device *pd)
+{
+	return send_uuids(c, pd, false);
 }
 
 /* Sync parameters, sizes, UUIDs (with a disk) and state of one volume. */
@@ -66,7 +104,6 @@ static int send_volume(struct connection *c, struct peer_device *pd)
 {
 	struct wire_sync_param sp = { 0 };
 	struct wire_sizes sz = { 0 };
-	struct wire_uuids u = { 0 };
 	struct device *d = pd->dev;
 	uint8_t buf[PAYLOAD_MAX];
 	uint16_t vnr = (uint16_t)d->volume;
@@ -88,28 +125,13 @@ static int send_volume(struct connection *c, struct peer_device *pd)
 	sz.u_size = d->conf.size_sect;
 	sz.c_size = d->size_sect;
 	sz.max_bio_size = 1u << 20;
-	if (d->md) {
-		struct md_sb *sb = md_sb(d->md);
-		int slot = md_bm_slot_of_node(d->md, c->peer_node_id);
-		u.current = sb->current_uuid;
-		u.bitmap = sb->peers[c->peer_node_id].bitmap_uuid;
-		u.history[0] = sb->history_uuids[0];
-		u.history[1] = sb->history_uuids[1];
-		u.dirty_bits = slot >= 0 ? md_bm_count(d->md, slot) : 0;
-		u.flags = (c->conf.discard_my_data ? UUID84_FLAG_DISCARD_MY_DATA : 0) |
-			  ((sb->flags & MDF_CRASHED_PRIMARY) ? UUID84_FLAG_CRASHED_PRIMARY : 0) |
-			  (d->disk <= D_INCONSISTENT ? UUID84_FLAG_INCONSISTENT : 0);
-	}
 	plat_mutex_unlock(&c->res->eng->lock);
 
 	len = wire_sizes_encode(&c->proto, vnr, &sz, buf, sizeof(buf));
 	if (len < 0 || (err = conn_send(c, WIRE_SOCK_DATA, buf, (size_t)len)))
 		return len < 0 ? len : err;
-	if (d->md) {
-		len = wire_uuids_encode(&c->proto, vnr, &u, buf, sizeof(buf));
-		if (len < 0 || (err = conn_send(c, WIRE_SOCK_DATA, buf, (size_t)len)))
-			return len < 0 ? len : err;
-	}
+	if (d->md && (err = conn_send_uuids(c, pd)))
+		return err;
 	return conn_send_state(c, pd);
 }
 
@@ -190,12 +212,14 @@ static int decide(struct connection *c, struct peer_device *pd)
 		return dec.split_brain ? -ENOTSUP : -ECONNABORTED;
 	}
 	if (dec.result != HS_NO_SYNC) {
-		plat_err("%s/%u %s: a resync is needed (I would be Sync%s, %s); "
-			 "this udrbd release cannot resync yet: disconnecting",
-			 c->res->name, d->volume, c->conf.name,
-			 dec.result > 0 ? "Source" : "Target",
-			 dec.full_sync ? "full" : "bitmap-based");
-		return -ENOTSUP;
+		plat_mutex_lock(&c->res->eng->lock);
+		c->peer_role = pd->peer.role;
+		c->cstate = C_CONNECTED;
+		if (c->paths)
+			c->paths->established = true;
+		plat_mutex_unlock(&c->res->eng->lock);
+		repl_connection_up(c);
+		return resync_begin(c, pd, dec.result > 0, dec.full_sync);
 	}
 	set_repl(c, pd, L_ESTABLISHED, pd->peer.disk);
 	repl_connection_up(c);
@@ -226,11 +250,24 @@ static int on_state(struct connection *c, struct peer_device *pd, const uint8_t 
 			 wire_last_error());
 		return -EPROTO;
 	}
+	enum drbd_disk_state was = pd->peer.disk;
+
 	pd->peer.role = es.role;
 	pd->peer.disk = es.disk;
 	pd->peer.have_state = true;
 	if (first)
 		return decide(c, pd);
+	/* 8.4 considers a resync again when the peer wants one (it went
+	 * WFBitMapT) or its disk became good while ours is not (a forced
+	 * promotion over a connection, §10.1 "Fresh pair"). */
+	if (pd->repl == L_ESTABLISHED &&
+	    (es.repl == L_WF_BITMAP_T ||
+	     (was <= D_INCONSISTENT && es.disk == D_UP_TO_DATE && pd->dev->disk <= D_INCONSISTENT)))
+		return decide(c, pd);
+	if (pd->repl == L_SYNC_SOURCE && es.repl == L_ESTABLISHED && es.disk == D_UP_TO_DATE) {
+		resync_source_finished(c, pd);
+		return 0;
+	}
 	set_repl(c, pd, pd->repl, es.disk);
 	return 0;
 }
@@ -265,6 +302,11 @@ static int dispatch(struct connection *c, const struct wire_packet *pkt, const u
 		return pd ? on_state(c, pd, pl, pkt->hdr.length) : 0;
 	case P_BARRIER:
 		return conn_rx_barrier(c, pl, pkt->hdr.length);
+	case P_BITMAP:
+	case P_COMPRESSED_BITMAP:
+		return resync_rx_bitmap(c, pkt, pl);
+	case P_SYNC_UUID:
+		return resync_rx_sync_uuid(c, pkt, pl);
 	case P_UNPLUG_REMOTE:
 		return 0; /* a hint; we write at once */
 	default:
@@ -305,12 +347,16 @@ static int receive_one(struct connection *c, uint8_t *pl, uint8_t *data)
 		return err;
 	if (pkt.hdr.cmd == P_DATA)
 		return conn_rx_data(c, &pkt, data, DATA_MAX);
+	if (pkt.hdr.cmd == P_RS_DATA_REPLY)
+		return resync_rx_data(c, &pkt, data, DATA_MAX);
 	if (pkt.hdr.length > PAYLOAD_MAX) {
 		plat_err("%s %s: %s of %u bytes is not handled by this udrbd release",
 			 c->res->name, c->conf.name, wire_cmd_name(pkt.hdr.cmd), pkt.hdr.length);
 		return -EPROTO;
 	}
 	err = conn_recv_bytes(c, WIRE_SOCK_DATA, pl, pkt.hdr.length, -1);
+	if (!err && pkt.hdr.cmd == P_RS_DATA_REQUEST)
+		return resync_rx_request(c, &pkt, pl, data);
 	return err ? err : dispatch(c, &pkt, pl);
 }
 
@@ -332,8 +378,9 @@ int conn_run(struct connection *c)
 		err = conn_meta_start(c);
 	while (!err && !conn_should_stop(c))
 		err = receive_one(c, pl, data);
-	/* Writers first: their waits fail and their blocks go out of sync
-	 * before the sockets close. */
+	/* Resync requests stop; writers' waits fail and their blocks go out
+	 * of sync before the sockets close. */
+	resync_stop_all(c);
 	repl_connection_down(c);
 	/* A failure of the meta socket shows here as a dead data socket. */
 	if (conn_meta_stop(c) && !conn_should_stop(c))

@@ -5,6 +5,7 @@
 #include "core/conn_int.h"
 #include "core/io.h"
 #include "core/repl.h"
+#include "core/resync.h"
 #include "wire/data.h"
 
 #include <string.h>
@@ -110,8 +111,18 @@ int conn_rx_ack(struct connection *c, const struct wire_packet *pkt, const uint8
 	case P_RECV_ACK:
 	case P_RS_WRITE_ACK:
 	case P_NEG_ACK:
+	case P_NEG_RS_DREPLY:
 		if (wire_block_ack_decode(pl, pkt->hdr.length, &a))
 			return -EPROTO;
+		if (pkt->hdr.cmd == P_NEG_RS_DREPLY)
+			return resync_rx_neg(c, pkt->hdr.vnr, a.sector, a.blksize);
+		if (a.block_id == ID_SYNCER) {
+			/* Resync traffic: a written block is in sync; a failed
+			 * one stays out of sync for the next resync. */
+			if (pkt->hdr.cmd == P_RS_WRITE_ACK)
+				resync_rx_write_ack(c, pkt->hdr.vnr, a.sector, a.blksize);
+			return 0;
+		}
 		repl_ack(c, a.block_id, pkt->hdr.cmd == P_NEG_ACK ? -EIO : 0);
 		return 0;
 	default:

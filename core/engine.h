@@ -86,6 +86,12 @@ struct device {
 	bool failed_pending;		/* I/O error seen; worker detaches */
 
 	struct nbd_export *exp;
+
+	/* While a peer resyncs from us, a resync read and its send, and an
+	 * application write and its send, exclude each other, so the wire
+	 * order of a block's versions is their order on disk (core/resync.c). */
+	plat_mutex rs_lock;
+	int resync_source;		/* peers we are SyncSource for (eng->lock) */
 };
 
 struct resource {

@@ -37,6 +37,21 @@ static int io_begin(struct device *dev)
 	return io_begin_as(dev, false);
 }
 
+/* Resync I/O happens in either role (a SyncSource may be Secondary). */
+static int io_begin_resync(struct device *dev)
+{
+	int err = 0;
+
+	plat_mutex_lock(&dev->io_lock);
+	if (dev->io_blocked || dev->failed_pending || !dev->data ||
+	    dev->disk < D_INCONSISTENT)
+		err = -EIO;
+	else
+		dev->in_flight++;
+	plat_mutex_unlock(&dev->io_lock);
+	return err;
+}
+
 static void io_end(struct device *dev)
 {
 	plat_mutex_lock(&dev->io_lock);
@@ -131,6 +146,30 @@ int dev_peer_write(struct device *dev, const void *buf, uint32_t len, uint64_t o
 	if (err)
 		return err;
 	err = write_local(dev, buf, len, off, fua);
+	io_end(dev);
+	return err;
+}
+
+int dev_peer_read(struct device *dev, void *buf, uint32_t len, uint64_t off)
+{
+	int err = io_begin_resync(dev);
+
+	if (err)
+		return err;
+	err = plat_bdev_pread(dev->data, buf, len, off);
+	if (err)
+		err = io_error(dev, err, "resync read", off, len);
+	io_end(dev);
+	return err;
+}
+
+int dev_resync_write(struct device *dev, const void *buf, uint32_t len, uint64_t off)
+{
+	int err = io_begin_resync(dev);
+
+	if (err)
+		return err;
+	err = write_local(dev, buf, len, off, false);
 	io_end(dev);
 	return err;
 }

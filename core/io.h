@@ -19,5 +19,8 @@ struct device;
 int dev_peer_write(struct device *dev, const void *buf, uint32_t len, uint64_t off,
 		   bool fua);
 int dev_peer_flush(struct device *dev);
+/* Resync I/O, in either role. */
+int dev_peer_read(struct device *dev, void *buf, uint32_t len, uint64_t off);
+int dev_resync_write(struct device *dev, const void *buf, uint32_t len, uint64_t off);
 
 #endif

@@ -149,8 +149,13 @@ int repl_write(struct device *dev, const void *buf, uint32_t len, uint64_t off, 
 	struct repl_wait w[REPL_MAX_CONNS];
 	unsigned n = grab_connections(dev->res, cs), n_reached = 0;
 	bool sent[REPL_MAX_CONNS] = { false };
+	bool rs = __atomic_load_n(&dev->resync_source, __ATOMIC_RELAXED) > 0;
 	int err;
 
+	/* While resyncing as source, a resync read of this block must not
+	 * fall between our write and its send (core/resync.c). */
+	if (rs)
+		plat_mutex_lock(&dev->rs_lock);
 	/* Peers first, so their write overlaps ours. */
 	for (unsigned i = 0; i < n; i++) {
 		add_wait(cs[i], &w[i]);
@@ -159,6 +164,8 @@ int repl_write(struct device *dev, const void *buf, uint32_t len, uint64_t off, 
 			conn_abort(cs[i]);
 	}
 	err = local(dev, buf, len, off, fua);
+	if (rs)
+		plat_mutex_unlock(&dev->rs_lock);
 	for (unsigned i = 0; i < n; i++) {
 		int r = -ECONNRESET;
 		if (sent[i] && cs[i]->conf.protocol != DRBD_PROT_A) {

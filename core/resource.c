@@ -89,6 +89,7 @@ int device_new(struct resource *res, unsigned minor, unsigned volume,
 	disk_conf_default(&dev->conf);
 	plat_mutex_init(&dev->io_lock);
 	plat_cond_init(&dev->io_idle);
+	plat_mutex_init(&dev->rs_lock);
 	/* Volumes stay sorted: status and events2 list them in order. */
 	for (pp = &res->devices; *pp && (*pp)->volume < volume; pp = &(*pp)->next)
 		;
@@ -118,6 +119,7 @@ int device_del(struct device *dev, struct cmd_reply *r)
 	plat_notice("%s/%u: minor %u deleted", res->name, dev->volume, dev->minor);
 	plat_cond_destroy(&dev->io_idle);
 	plat_mutex_destroy(&dev->io_lock);
+	plat_mutex_destroy(&dev->rs_lock);
 	free(dev);
 	engine_state_changed(res->eng);
 	return DRBD_NO_ERROR;

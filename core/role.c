@@ -59,7 +59,7 @@ int resource_primary(struct resource *res, bool force, struct cmd_reply *r)
 	res->role = R_PRIMARY;
 	for (struct device *d = res->devices; d; d = d->next)
 		device_export_set_available(d, true);
-	conn_broadcast_state(res);
+	conn_broadcast_state(res, true);
 	plat_notice("%s: Primary%s", res->name, force ? " (forced)" : "");
 	engine_state_changed(res->eng);
 	return DRBD_NO_ERROR;
@@ -105,7 +105,7 @@ int resource_secondary(struct resource *res, bool force, struct cmd_reply *r)
 			plat_err("%s/%u: writing meta data on demotion failed",
 				 res->name, d->volume);
 	}
-	conn_broadcast_state(res);
+	conn_broadcast_state(res, false);
 	plat_notice("%s: Secondary%s", res->name, force ? " (forced; clients cut off)" : "");
 	engine_state_changed(res->eng);
 	return DRBD_NO_ERROR;

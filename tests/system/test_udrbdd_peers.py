@@ -275,3 +275,40 @@ def test_writes_while_disconnected_are_marked_for_the_peer(tmp_path):
     finally:
         for d in nodes:
             d.stop()
+
+
+def data_hash(d, nbytes):
+    import hashlib
+    with open(d.disk, "rb") as f:
+        return hashlib.sha256(f.read(nbytes)).hexdigest()
+
+
+def test_initial_full_sync_after_forced_primary(tmp_path):
+    """Fresh pair, Connected and Inconsistent; primary --force on a: a
+    full sync a -> b; both UpToDate, data areas equal (§10.1)."""
+    import subprocess
+    nodes = start_pair(tmp_path)
+    a, b = nodes
+    try:
+        for d in nodes:
+            d.run("peer-device-options", "r0", d.peer_id, "0", "--c-plan-ahead=0",
+                  "--resync-rate=100M")
+        # data on a before the sync, behind udrbd's back: what the sync must carry
+        with open(a.disk, "r+b") as f:
+            f.write(os.urandom(8 << 20))
+        for d in nodes:
+            d.run("connect", "r0", d.peer_id, check=True)
+        for d, peer in zip(nodes, "ba"):
+            wait_status(d, f"r0 role:Secondary\n  disk:Inconsistent\n  {peer} role:Secondary\n"
+                           "    peer-disk:Inconsistent\n\n")
+        a.run("primary", "r0", "--force", check=True)
+        wait_status(a, "r0 role:Primary\n  disk:UpToDate\n  b role:Secondary\n"
+                       "    peer-disk:UpToDate\n\n", timeout=60)
+        wait_status(b, "r0 role:Secondary\n  disk:UpToDate\n  a role:Primary\n"
+                       "    peer-disk:UpToDate\n\n", timeout=60)
+        size = int(subprocess.run(["nbdinfo", "--size", a.uri()], capture_output=True,
+                                  text=True).stdout)
+        assert data_hash(a, size) == data_hash(b, size)
+    finally:
+        for d in nodes:
+            d.stop()

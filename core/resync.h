@@ -1,0 +1,26 @@
+/* Resync (core/resync.c, core/resync_target.c): called from the
+ * connection's worker. */
+#ifndef UDRBD_CORE_RESYNC_H
+#define UDRBD_CORE_RESYNC_H
+
+#include "core/conn.h"
+#include "wire/header.h"
+
+/* After the sync decision: full sets every bit, then the bitmap exchange. */
+int resync_begin(struct connection *c, struct peer_device *pd, bool source, bool full);
+int resync_rx_bitmap(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl);
+int resync_rx_sync_uuid(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl);
+/* Source side. */
+int resync_rx_request(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl,
+		      uint8_t *data);
+void resync_rx_write_ack(struct connection *c, uint16_t vnr, uint64_t sector, uint32_t size);
+void resync_source_finished(struct connection *c, struct peer_device *pd);
+/* Target side. */
+int resync_target_start(struct connection *c, struct peer_device *pd);
+int resync_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,
+		   size_t cap);
+int resync_rx_neg(struct connection *c, uint16_t vnr, uint64_t sector, uint32_t size);
+/* Ends every request thread of the connection (it is going down). */
+void resync_stop_all(struct connection *c);
+
+#endif
