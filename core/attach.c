@@ -145,6 +145,7 @@ int device_attach(struct device *dev, const struct attach_args *a,
 	sb = md_sb(dev->md);
 	if ((sb->flags & MDF_PRIMARY_IND) && dev->res->role != R_PRIMARY)
 		sb->flags |= MDF_CRASHED_PRIMARY;
+	dev->crashed_primary = sb->flags & MDF_CRASHED_PRIMARY;
 	dev->size_sect = a->conf.size_sect ? a->conf.size_sect : usable;
 	sb->effective_size = dev->size_sect;
 	if (md_sb_write(dev->md)) {

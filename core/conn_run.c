@@ -10,6 +10,7 @@
 #include "core/conn_int.h"
 #include "core/repl.h"
 #include "core/resync.h"
+#include "core/uuid.h"
 #include "md/md.h"
 #include "wire/config.h"
 #include "wire/data.h"
@@ -86,7 +87,7 @@ static int send_uuids(struct connection *c, struct peer_device *pd, bool locked)
 	u.history[1] = sb->history_uuids[1];
 	u.dirty_bits = slot >= 0 ? md_bm_count(d->md, slot) : 0;
 	u.flags = (c->conf.discard_my_data ? UUID84_FLAG_DISCARD_MY_DATA : 0) |
-		  ((sb->flags & MDF_CRASHED_PRIMARY) ? UUID84_FLAG_CRASHED_PRIMARY : 0) |
+		  (d->crashed_primary ? UUID84_FLAG_CRASHED_PRIMARY : 0) |
 		  (d->disk <= D_INCONSISTENT ? UUID84_FLAG_INCONSISTENT : 0);
 	if (!locked)
 		plat_mutex_unlock(&c->res->eng->lock);
@@ -153,6 +154,8 @@ static void set_repl(struct connection *c, struct peer_device *pd, enum drbd_rep
 	plat_mutex_lock(&eng->lock);
 	pd->repl = l;
 	pd->peer_disk = peer_disk;
+	if (pd->dev->disk == D_UP_TO_DATE && peer_disk == D_UP_TO_DATE)
+		pd->dev->crashed_primary = false;
 	c->peer_role = pd->peer.role;
 	if (c->cstate != C_CONNECTED && !c->stop) {
 		c->cstate = C_CONNECTED;
@@ -186,7 +189,7 @@ static int decide(struct connection *c, struct peer_device *pd)
 		self.bitmap = sb->peers[c->peer_node_id].bitmap_uuid;
 		self.history[0] = sb->history_uuids[0];
 		self.history[1] = sb->history_uuids[1];
-		hc.crashed_primary = sb->flags & MDF_CRASHED_PRIMARY;
+		hc.crashed_primary = d->crashed_primary;
 		hc.my_bits_set = slot >= 0 ? md_bm_count(d->md, slot) : 0;
 	}
 	hc.disk = d->disk;
@@ -336,6 +339,34 @@ static int handshake_failed(struct connection *c, int err)
 	return err;
 }
 
+/* A Primary that loses its peer starts a new data generation, so the
+ * peer's copy is recognised as older at reconnect (§4.3): the bitmap UUID
+ * towards it keeps the generation it has. */
+static void lost_peer(struct connection *c)
+{
+	struct engine *eng = c->res->eng;
+
+	plat_mutex_lock(&eng->lock);
+	for (struct peer_device *pd = c->peer_devices; pd; pd = pd->next) {
+		struct device *d = pd->dev;
+		struct md_sb *sb;
+		if (!d->md || c->res->role != R_PRIMARY || d->disk != D_UP_TO_DATE ||
+		    pd->repl < L_ESTABLISHED)
+			continue;
+		sb = md_sb(d->md);
+		if (sb->peers[c->peer_node_id].bitmap_uuid)
+			continue;
+		uuid_new_current(sb, true);
+		if (md_sb_write(d->md))
+			plat_err("%s/%u: writing the new data generation failed", c->res->name,
+				 d->volume);
+		plat_notice("%s/%u %s: peer lost while Primary: new current UUID %016llX",
+			    c->res->name, d->volume, c->conf.name,
+			    (unsigned long long)sb->current_uuid);
+	}
+	plat_mutex_unlock(&eng->lock);
+}
+
 /* One packet off the data socket: bulk data straight into the aligned
  * data buffer, everything else into pl. */
 static int receive_one(struct connection *c, uint8_t *pl, uint8_t *data)
@@ -382,6 +413,7 @@ int conn_run(struct connection *c)
 	 * of sync before the sockets close. */
 	resync_stop_all(c);
 	repl_connection_down(c);
+	lost_peer(c);
 	/* A failure of the meta socket shows here as a dead data socket. */
 	if (conn_meta_stop(c) && !conn_should_stop(c))
 		err = c->meta_err;

@@ -92,6 +92,10 @@ struct device {
 	 * order of a block's versions is their order on disk (core/resync.c). */
 	plat_mutex rs_lock;
 	int resync_source;		/* peers we are SyncSource for (eng->lock) */
+	/* The in-core "crashed primary" of §1.6: the meta data said so at
+	 * attach; cleared once both disks are UpToDate. Not the on-disk bit,
+	 * which a Primary keeps set while it runs (eng->lock). */
+	bool crashed_primary;
 };
 
 struct resource {

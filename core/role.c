@@ -18,12 +18,24 @@ static int may_promote(struct resource *res, bool force, struct cmd_reply *r)
 	return DRBD_NO_ERROR;
 }
 
+/* Is a peer's disk with us now (Connected, replicating)? */
+static bool peer_connected(struct device *dev)
+{
+	for (struct connection *c = dev->res->connections; c; c = c->next)
+		if (c->cstate == C_CONNECTED)
+			return true;
+	return false;
+}
+
 static int promote_device(struct device *dev, bool force)
 {
 	struct md_sb *sb = md_sb(dev->md);
 	bool forced = dev->disk != D_UP_TO_DATE;
 
-	if (forced || (sb->current_uuid & ~1ull) == MD_UUID_JUST_CREATED) {
+	/* A new generation when forced, on fresh meta data, or when no peer
+	 * follows our writes (§4.3 "Promote to Primary while not Connected"). */
+	if (forced || (sb->current_uuid & ~1ull) == MD_UUID_JUST_CREATED ||
+	    (!peer_connected(dev) && dev->res->connections)) {
 		/* Forced promotion starts a new data generation at once (§4.7). */
 		uuid_new_current(sb, true);
 		plat_warn("%s/%u: %s promotion: new current UUID %016llX",
