@@ -15,21 +15,27 @@
 struct dm_cmd {
 	const char *name, *args;
 	int (*fn)(struct dm *, int, char **);
-	bool node_id, modifies;
+	bool node_id, hidden;
 };
 
+/* drbd-utils' order; the hidden ones are missing from its usage text */
 static const struct dm_cmd cmds[] = {
 	{ "get-gi", "", dm_get_gi, true, false },
 	{ "show-gi", "", dm_show_gi, true, false },
 	{ "dump-md", "", dm_dump_md, false, false },
-	{ "restore-md", "file", dm_restore_md, false, true },
-	{ "apply-al", "", dm_apply_al, false, true },
-	{ "wipe-md", "", dm_wipe_md, false, true },
+	{ "restore-md", "file", dm_restore_md, false, false },
+	{ "apply-al", "", dm_apply_al, false, false },
+	{ "wipe-md", "", dm_wipe_md, false, false },
+	{ "outdate", "", dm_outdate, false, false },
+	{ "invalidate", "", dm_invalidate, false, false },
 	{ "dstate", "", dm_dstate, false, false },
-	{ "check-resize", "", dm_check_resize, false, true },
-	{ "create-md", "[--peer-max-bio-size {val}] [--al-stripes {val}] "
-	  "[--al-stripe-size-kB {val}] {max_peers}", dm_create_md, false, true },
+	{ "read-dev-uuid", "", dm_read_dev_uuid, false, true },
+	{ "write-dev-uuid", "VAL", dm_write_dev_uuid, false, true },
 	{ "set-gi", ":::VAL:VAL:...", dm_set_gi, true, true },
+	{ "check-resize", "", dm_check_resize, false, false },
+	{ "create-md", "[--peer-max-bio-size {val}] [--al-stripes {val}] "
+	  "[--al-stripe-size-kB {val}] {max_peers}", dm_create_md, false, false },
+	{ "forget-peer", "", dm_forget_peer, true, false },
 };
 
 static void usage(const char *prog)
@@ -38,7 +44,8 @@ static void usage(const char *prog)
 	       "[CMD ARGS...]\n\nFORMATS:\n  v08 device index\n  v09 device index\n"
 	       "\nCOMMANDS:\n", prog);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		printf("  %s%s %s\n", cmds[i].name,
+		if (!cmds[i].hidden)
+			printf("  %s%s %s\n", cmds[i].name,
 		       cmds[i].node_id ? " --node-id {val}" : "", cmds[i].args);
 	exit(20);
 }
@@ -54,6 +61,22 @@ char *dm_ppsize(char *buf, uint64_t size)
 	}
 	sprintf(buf, "%u %cB", (unsigned)size, units[base]);
 	return buf;
+}
+
+void dm_extra_args(int argc, int allowed)
+{
+	if (argc > allowed)
+		fprintf(stderr, "Ignoring additional arguments\n");
+}
+
+char *dm_required_arg(int argc, char **argv)
+{
+	dm_extra_args(argc, 1);
+	if (argc < 1) {
+		fprintf(stderr, "Required Argument missing\n");
+		exit(10);
+	}
+	return argv[0];
 }
 
 bool dm_confirm(struct dm *d, const char *q)
@@ -107,7 +130,8 @@ static void parse_opts(struct dm *d, int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+fvp:i:s:z:", opts, NULL)) != -1) {
+	/* options may follow the arguments (drbdadm appends "--force") */
+	while ((c = getopt_long(argc, argv, "fvp:i:s:z:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': d->force = true; break;
 		case 'I': case 'v': break;
@@ -216,6 +240,8 @@ static void check_options(struct dm *d, const struct dm_cmd *c)
 	}
 	if (d->version != 9 && c->node_id && d->node_id == -1)
 		d->node_id = 0;
+	else if (d->version != 9 && c->node_id && d->node_id != 0)
+		fprintf(stderr, "Not v09, implicitly set --node-id = 0\n");
 	if (d->node_id == -1 && c->node_id) {
 		fprintf(stderr, "The %s command requires the --node-id option\n", c->name);
 		exit(10);

@@ -14,12 +14,6 @@
 #include "md/dump.h"
 #include "plat/plat.h"
 
-static void extra_args(int argc)
-{
-	if (argc > 0)
-		fprintf(stderr, "Ignoring additional arguments\n");
-}
-
 static uint8_t *read_bitmap(struct dm *d, uint64_t bytes)
 {
 	uint8_t *bm = plat_alloc_aligned(bytes ? bytes : 4096);
@@ -51,7 +45,7 @@ int dm_dump_md(struct dm *d, int argc, char **argv)
 	uint8_t *bm;
 
 	(void)argv;
-	extra_args(argc);
+	dm_extra_args(argc, 0);
 	dm_open(d);
 	if (!d->valid) {
 		fprintf(stderr, "No valid meta data found\n");
@@ -229,7 +223,7 @@ int dm_apply_al(struct dm *d, int argc, char **argv)
 	int r;
 
 	(void)argv;
-	extra_args(argc);
+	dm_extra_args(argc, 0);
 	dm_open(d);
 	if (!d->valid) {
 		fprintf(stderr, "No valid meta data found\n");

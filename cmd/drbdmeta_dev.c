@@ -86,6 +86,18 @@ void dm_open(struct dm *d)
 	dm_read_sb(d);
 }
 
+int dm_open_valid(struct dm *d)
+{
+	dm_open(d);
+	return d->valid ? 0 : -1;
+}
+
+int dm_open_noargs(struct dm *d, int argc)
+{
+	dm_extra_args(argc, 0);
+	return dm_open_valid(d);
+}
+
 int dm_write_sb(struct dm *d)
 {
 	uint8_t *blk = plat_alloc_aligned(MD_BLOCK_SIZE);
@@ -99,6 +111,14 @@ int dm_write_sb(struct dm *d)
 		r = plat_bdev_flush(d->b);
 	plat_free_aligned(blk);
 	return r;
+}
+
+int dm_update_sb(struct dm *d)
+{
+	if (!dm_write_sb(d))
+		return 0;
+	fprintf(stderr, "update failed\n");
+	return -1;
 }
 
 static void refuse(const char *why)
@@ -237,8 +257,7 @@ int dm_create_md(struct dm *d, int argc, char **argv)
 		}
 		peers = strtoll(argv[0], NULL, 0);
 	}
-	if (argc > (d->version == 9))
-		fprintf(stderr, "Ignoring additional arguments\n");
+	dm_extra_args(argc, d->version == 9);
 	if (peers < 1 || peers > MD_MAX_BM_SLOTS) {
 		fprintf(stderr, "MAX_PEERS argument not in allowed range 1 .. %d.\n",
 			MD_MAX_BM_SLOTS);
@@ -274,8 +293,7 @@ int dm_wipe_md(struct dm *d, int argc, char **argv)
 	int r;
 
 	(void)argv;
-	if (argc > 0)
-		fprintf(stderr, "Ignoring additional arguments\n");
+	dm_extra_args(argc, 0);
 	dm_open(d);
 	if (!d->valid) {
 		fprintf(stderr, "There appears to be no drbd meta data to wipe out?\n");

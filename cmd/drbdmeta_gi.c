@@ -32,6 +32,30 @@ static const char gi_foot[] =
 	"                     -<  At least once we saw this node with a backing device attached >--+\n"
 	"\n";
 
+static const char gi_foot8[] =
+	"                                                                    ^ ^ ^ ^ ^ ^ ^\n"
+	"                                      -<  Data consistency flag  >--+ | | | | | |\n"
+	"                             -<  Data was/is currently up-to-date  >--+ | | | | |\n"
+	"                                  -<  Node was/is currently primary  >--+ | | | |\n"
+	"                                  -<  Node was/is currently connected  >--+ | | |\n"
+	"         -<  Node was in the progress of setting all bits in the bitmap  >--+ | |\n"
+	"                        -<  The peer's disk was out-dated or inconsistent  >--+ |\n"
+	"      -<  This node was a crashed primary, and has not seen its peer since   >--+\n"
+	"\n";
+
+/* v08 show-gi ends with the flags in words (drbd-utils' 8.4 format). */
+static void print_flags8(uint32_t f)
+{
+	printf("flags:%s %s, %s, %s%s%s\n", f & MDF_CRASHED_PRIMARY ? " crashed" : "",
+	       f & MDF_PRIMARY_IND ? "Primary" : "Secondary",
+	       f & MDF_CONNECTED_IND ? "Connected" : "StandAlone",
+	       !(f & MDF_CONSISTENT) ? "Inconsistent" :
+	       f & MDF_WAS_UP_TO_DATE ? "UpToDate" : "Outdated",
+	       f & MDF_FULL_SYNC ? ", need full sync" : "",
+	       f & MDF_PEER_OUT_DATED ? ", peer Outdated" : "");
+	printf("meta-data: %s\n", f & MDF_AL_CLEAN ? "clean" : "need apply-al");
+}
+
 static void print_gi(const struct md_sb *sb, int node)
 {
 	uint32_t f = sb->flags, pf = sb->peers[node].flags;
@@ -55,18 +79,10 @@ static void print_gi(const struct md_sb *sb, int node)
 	       !!(pf & MDF_PEER_DEVICE_SEEN));
 }
 
-static int open_valid(struct dm *d, int argc)
-{
-	if (argc > 0)
-		fprintf(stderr, "Ignoring additional arguments\n");
-	dm_open(d);
-	return d->valid ? 0 : -1;
-}
-
 int dm_get_gi(struct dm *d, int argc, char **argv)
 {
 	(void)argv;
-	if (open_valid(d, argc))
+	if (dm_open_noargs(d, argc))
 		return -1;
 	print_gi(&d->sb, d->node_id);
 	return 0;
@@ -77,12 +93,16 @@ int dm_show_gi(struct dm *d, int argc, char **argv)
 	char pp[16];
 
 	(void)argv;
-	if (open_valid(d, argc))
+	if (dm_open_noargs(d, argc))
 		return -1;
 	printf("%s", gi_head);
 	print_gi(&d->sb, d->node_id);
-	if (d->version == 9)
+	if (d->version == 9) {
 		printf("%s", gi_foot);
+	} else {
+		printf("%s", gi_foot8);
+		print_flags8(d->sb.flags);
+	}
 	if (d->sb.effective_size)
 		printf("last agreed size: %s (%" PRIu64 " sectors)\nlast agreed max bio "
 		       "size: %u Byte\n", dm_ppsize(pp, d->sb.effective_size >> 1),
@@ -170,19 +190,13 @@ static void parse_gi(struct md_sb *sb, int node, char *s)
 
 int dm_set_gi(struct dm *d, int argc, char **argv)
 {
+	char *val = dm_required_arg(argc, argv);
 	struct md_sb old;
 
-	if (argc > 1)
-		fprintf(stderr, "Ignoring additional arguments\n");
-	if (argc < 1) {
-		fprintf(stderr, "Required Argument missing\n");
-		exit(10);
-	}
-	dm_open(d);
-	if (!d->valid)
+	if (dm_open_valid(d))
 		return -1;
 	old = d->sb;
-	parse_gi(&d->sb, d->node_id, argv[0]);
+	parse_gi(&d->sb, d->node_id, val);
 	printf("previously ");
 	print_gi(&old, d->node_id);
 	printf("set GI to  ");
@@ -191,11 +205,7 @@ int dm_set_gi(struct dm *d, int argc, char **argv)
 		printf("Operation canceled.\n");
 		exit(0);
 	}
-	if (dm_write_sb(d)) {
-		fprintf(stderr, "update failed\n");
-		return -1;
-	}
-	return 0;
+	return dm_update_sb(d);
 }
 
 int dm_dstate(struct dm *d, int argc, char **argv)
@@ -203,7 +213,7 @@ int dm_dstate(struct dm *d, int argc, char **argv)
 	uint32_t f;
 
 	(void)argv;
-	if (open_valid(d, argc)) {
+	if (dm_open_noargs(d, argc)) {
 		fprintf(stderr, "No valid meta data found\n");
 		return -1;
 	}

@@ -3,6 +3,9 @@
 Byte-identical create-md and restore-md, identical dump-md text (minus the
 time/host header), identical apply-al results (bytes, messages, exit codes) on an AL written by
 our engine code (md_al_writer) and on broken or special cases, and refusals that leave data untouched.
+The super-block commands (read/write-dev-uuid, outdate, invalidate, forget-peer, get/show/set-gi,
+dstate, wipe-md, check-resize) on v08 and v09 meta data in several states: same output, exit code
+and resulting bytes.
 Build dir: $UDRBD_BUILD (default /work/main/build).
 """
 import hashlib
@@ -274,3 +277,125 @@ def test_refuses_file_system(tmp_path, mkfs, name):
     assert f"Found {name}" in r.stdout
     assert "Operation refused." in r.stdout
     assert digest(p) == h
+
+
+# ---- super-block commands ------------------------------------------------
+
+V09_PEER = 0x70  # peer records: bitmap uuid, dagtag, flags, bitmap index
+
+
+def patch(path, fields):
+    for off, fmt, value in fields:
+        sb_field(path, off, fmt, value)
+
+
+def peer_slot(node, uuid, dagtag, flags, index):
+    base = V09_PEER + 32 * node
+    return [(base, ">Q", uuid), (base + 8, ">Q", dagtag), (base + 16, ">I", flags),
+            (base + 20, ">i", index)]
+
+
+def state_v09_used(path):
+    """Node 1 of three: slots for nodes 0 and 2, UUIDs and flags set; node 3
+    (no slot) holds the day-0 bitmap UUID."""
+    assert md(REAL, path, "internal", "create-md", "3").returncode == 0
+    patch(path, [(0x5C, ">i", 1), (0x38, ">I", 0x91), (0x30, ">Q", 0x1122334455667788),
+                 (0x08, ">Q", 0xABCDEF0123456789)]
+          + peer_slot(0, 0x1111, 7, 0x1F, 0) + peer_slot(2, 0x2222, 9, 0x11, 1)
+          + peer_slot(3, 0x3333, 3, 0, -1))
+
+
+def state_v09_full(path):
+    """Node 0 with a slot for every other node id: no day-0 peer."""
+    assert md(REAL, path, "internal", "create-md", "31").returncode == 0
+    fields = [(0x5C, ">i", 0), (0x38, ">I", 0x11)]
+    for n in range(1, 32):
+        fields += peer_slot(n, 0x1000 + n, n, 0x10, n - 1)
+    patch(path, fields)
+
+
+def state_v08_used(path):
+    assert md(REAL, path, "internal", "create-md", ver="v08").returncode == 0
+    patch(path, [(0x38, ">I", 0x91), (0x10, ">Q", 0x4444), (0x28, ">Q", 0xFEEDF00D)])
+
+
+STATES = {
+    "none": ("v09", lambda p: None),
+    "v09-fresh": ("v09", lambda p: md(REAL, p, "internal", "create-md", "2")),
+    "v09-used": ("v09", state_v09_used),
+    "v09-full": ("v09", state_v09_full),
+    "v08-fresh": ("v08", lambda p: md(REAL, p, "internal", "create-md", ver="v08")),
+    "v08-used": ("v08", state_v08_used),
+    "v08-on-v09": ("v08", state_v09_used),
+}
+
+SB_CMDS = [
+    ["read-dev-uuid"], ["read-dev-uuid", "extra"],
+    ["write-dev-uuid"], ["write-dev-uuid", "0123456789ABCDEF"],
+    ["write-dev-uuid", "0xdead", "extra"], ["write-dev-uuid", "xyz"],
+    ["write-dev-uuid", "12345678901234567890"], ["write-dev-uuid", "abcG12"],
+    ["outdate"], ["outdate", "extra"], ["invalidate"],
+    ["--node-id=0", "forget-peer"], ["--node-id=1", "forget-peer"],
+    ["--node-id=2", "forget-peer"], ["--node-id=5", "forget-peer", "x"],
+    ["--node-id=31", "forget-peer"], ["forget-peer"], ["--node-id=1", "read-dev-uuid"],
+    ["get-gi", "--node-id=0"], ["get-gi", "--node-id=2"], ["show-gi", "--node-id=0"],
+    ["set-gi", "--node-id=2", "1:2::4:1:1:0:0:1:0:0:1:1:0:1"], ["set-gi", "--node-id=0"],
+    ["dstate"], ["wipe-md"], ["check-resize"],
+]
+
+
+def sb_compare(tmp_path, state, args, force_last=False):
+    """drbd-utils' drbdmeta on one copy, ours on another: same exit code,
+    output (paths aside) and bytes. Returns drbd-utils' result."""
+    ver, make = STATES[state]
+    a, b = str(tmp_path / "real"), str(tmp_path / "ours")
+    mkfile(a, 64 << 20)
+    make(a)
+    shutil.copyfile(a, b)
+    res = []
+    for tool, path in ((REAL, a), (OURS, b)):
+        argv = ["0", ver, path, "internal"] + args
+        argv = argv + ["--force"] if force_last else ["--force"] + argv
+        r = run(tool, *argv)
+        res.append((r.returncode, r.stdout.replace(path, "DEV"), r.stderr.replace(path, "DEV")))
+    assert res[1] == res[0], f"drbdmeta {' '.join(args)} on {state}"
+    assert digest(a) == digest(b), f"drbdmeta {' '.join(args)} on {state}: bytes differ"
+    return res[0]
+
+
+@pytest.mark.parametrize("args", SB_CMDS, ids=lambda a: "_".join(a))
+@pytest.mark.parametrize("state", list(STATES))
+def test_super_block_commands(tmp_path, state, args):
+    sb_compare(tmp_path, state, args)
+
+
+def test_super_block_command_effects(tmp_path):
+    """The comparisons above are not vacuous: drbd-utils' results."""
+    rc, out, err = sb_compare(tmp_path, "v09-used", ["read-dev-uuid"])
+    assert (rc, out) == (0, "1122334455667788\n")
+    assert sb_compare(tmp_path, "none", ["read-dev-uuid"])[:2] == (1, "")
+    sb_compare(tmp_path, "v09-used", ["write-dev-uuid", "0123456789abcdef"])
+    assert sb_field(str(tmp_path / "ours"), 0x30, ">Q") == 0x0123456789ABCDEF
+    sb_compare(tmp_path, "v08-used", ["write-dev-uuid", "abc"])
+    assert sb_field(str(tmp_path / "ours"), 0x28, ">Q") == 0xABC
+    assert sb_compare(tmp_path, "v09-fresh", ["outdate"])[0] == 5
+    sb_compare(tmp_path, "v09-used", ["outdate"])
+    assert sb_field(str(tmp_path / "ours"), 0x38, ">I") == 0x81
+    sb_compare(tmp_path, "v09-used", ["invalidate"])
+    assert sb_field(str(tmp_path / "ours"), V09_PEER + 32 * 31 + 16, ">I") == 0x8
+    rc, _, err = sb_compare(tmp_path, "v09-used", ["--node-id=2", "forget-peer"])
+    assert "Copying bitmap slot -1 to 1 not implemented." in err
+    assert sb_field(str(tmp_path / "ours"), V09_PEER + 32 * 2 + 20, ">i") == -1
+    assert sb_field(str(tmp_path / "ours"), V09_PEER + 32 * 2, ">Q") == 0x3333
+    rc, _, err = sb_compare(tmp_path, "v09-full", ["--node-id=3", "forget-peer"])
+    assert "Setting all bits in slot 2 not implemented." in err
+    assert "Not v09, implicitly set --node-id = 0" in \
+        sb_compare(tmp_path, "v08-used", ["get-gi", "--node-id=3"])[2]
+
+
+@pytest.mark.parametrize("args", [["read-dev-uuid"], ["write-dev-uuid", "42"],
+                                  ["create-md", "1"], ["dump-md"]], ids=lambda a: a[0])
+def test_options_after_arguments(tmp_path, args):
+    """drbdadm appends backend options ("--force") after the command."""
+    rc = sb_compare(tmp_path, "v09-used", args, force_last=True)[0]
+    assert rc == 0
