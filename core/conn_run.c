@@ -414,8 +414,11 @@ int conn_run(struct connection *c)
 	resync_stop_all(c);
 	repl_connection_down(c);
 	lost_peer(c);
-	/* A failure of the meta socket shows here as a dead data socket. */
-	if (conn_meta_stop(c) && !conn_should_stop(c))
+	/* A failure of the meta socket shows here as a dead data socket: then
+	 * the meta side's reason is the real one. A decision of our own (a
+	 * refused handshake) stands. */
+	if (conn_meta_stop(c) && !conn_should_stop(c) && err != -ENOTSUP && err != -EACCES &&
+	    err != -EPROTO)
 		err = c->meta_err;
 out:
 	plat_free_aligned(pl);

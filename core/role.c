@@ -27,7 +27,7 @@ static bool peer_connected(struct device *dev)
 	return false;
 }
 
-static int promote_device(struct device *dev, bool force)
+static int promote_device(struct device *dev)
 {
 	struct md_sb *sb = md_sb(dev->md);
 	bool forced = dev->disk != D_UP_TO_DATE;
@@ -38,8 +38,8 @@ static int promote_device(struct device *dev, bool force)
 	    (!peer_connected(dev) && dev->res->connections)) {
 		/* Forced promotion starts a new data generation at once (§4.7). */
 		uuid_new_current(sb, true);
-		plat_warn("%s/%u: %s promotion: new current UUID %016llX",
-			  dev->res->name, dev->volume, force ? "forced" : "first",
+		plat_warn("%s/%u: %s: new current UUID %016llX", dev->res->name, dev->volume,
+			  forced ? "forced promotion" : "promotion without a connected peer",
 			  (unsigned long long)sb->current_uuid);
 	}
 	dev->disk = D_UP_TO_DATE;
@@ -63,7 +63,7 @@ int resource_primary(struct resource *res, bool force, struct cmd_reply *r)
 	if (rc != DRBD_NO_ERROR)
 		return rc;
 	for (struct device *d = res->devices; d; d = d->next) {
-		err = promote_device(d, force);
+		err = promote_device(d);
 		if (err)
 			return cmd_reply_set(r, ERR_IO_MD_DISK, "%s/%u: cannot write meta data: %s",
 					     res->name, d->volume, plat_strerror(err));

@@ -247,7 +247,7 @@ def test_replicated_writes_protocols(tmp_path):
             assert r.returncode == 0, r.stdout + r.stderr
             # on the peer's disk (protocol A/B: at the latest after the flush's barrier ack)
             assert read_backing(b, off, 256 << 10) == bytes([pattern]) * (256 << 10), proto
-            a.run("secondary", "r0", check=True)
+            demote(a)
             for d in nodes:
                 d.run("disconnect", "r0", d.peer_id, check=True)
         # role switch: b serves what a wrote
@@ -275,6 +275,26 @@ def test_writes_while_disconnected_are_marked_for_the_peer(tmp_path):
     finally:
         for d in nodes:
             d.stop()
+
+
+def demote(d, timeout=10):
+    """secondary, once the last NBD client has really gone (its close
+    reaches the server a moment after the client exits)."""
+    import time
+    deadline = time.time() + timeout
+    while True:
+        r = d.run("secondary", "r0")
+        if r.returncode == 0 or time.time() > deadline:
+            assert r.returncode == 0, r.stderr
+            return
+        time.sleep(0.05)
+
+
+def usable_bytes(d):
+    """The data area: status --verbose --statistics prints its size in KiB."""
+    import re
+    out = d.run("status", "r0", "--verbose", "--statistics").stdout
+    return int(re.search(r"size:(\d+)", out).group(1)) * 1024
 
 
 def data_hash(d, nbytes):
@@ -345,6 +365,44 @@ def test_reconnect_resyncs_only_what_changed(tmp_path):
         size = int(subprocess.run(["nbdinfo", "--size", a.uri()], capture_output=True,
                                   text=True).stdout)
         assert data_hash(a, size) == data_hash(b, size)
+    finally:
+        for d in nodes:
+            d.stop()
+
+
+def test_split_brain_detected_and_recovered_manually(tmp_path):
+    """Both Primary while apart with different writes: at reconnect the
+    split brain is detected and both go StandAlone (after-sb-0pri
+    disconnect). connect --discard-my-data on the victim resyncs it from the
+    survivor; the data areas are equal afterwards. Never silent divergence."""
+    import subprocess
+    nodes = start_pair(tmp_path, copy_disk=True)
+    a, b = nodes
+    try:
+        for d, pattern in ((a, 0x61), (b, 0x62)):
+            d.run("primary", "r0", check=True)
+            r = subprocess.run(["qemu-io", "-f", "raw", d.uri(), "-c",
+                                f"write -P {pattern} {2 << 20} 128k"], capture_output=True,
+                               text=True)
+            assert r.returncode == 0, r.stderr
+            demote(d)
+        for d in nodes:
+            d.run("connect", "r0", d.peer_id, check=True)
+        for d, peer in zip(nodes, "ba"):
+            wait_status(d, f"r0 role:Secondary\n  disk:UpToDate\n  {peer} connection:StandAlone\n\n")
+            log = open(d.log).read()
+            assert "Split-Brain detected but unresolved, dropping connection!" in log, log
+            assert "by rule 90" in log
+        # manual recovery: b is the victim
+        b.run("connect", "r0", "0", "--discard-my-data", check=True)
+        a.run("connect", "r0", "1", check=True)
+        for d, peer in zip(nodes, "ba"):
+            wait_status(d, f"r0 role:Secondary\n  disk:UpToDate\n  {peer} role:Secondary\n"
+                           "    peer-disk:UpToDate\n\n", timeout=60)
+        assert "becoming SyncTarget (bitmap-based" in open(b.log).read()
+        size = usable_bytes(a)
+        assert data_hash(a, size) == data_hash(b, size)
+        assert read_backing(b, 2 << 20, 128 << 10) == bytes([0x61]) * (128 << 10)
     finally:
         for d in nodes:
             d.stop()
