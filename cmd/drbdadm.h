@@ -86,7 +86,12 @@ void adm_opts(struct adm *a, struct adm_argv *av, const struct conf_opts *o);
 /* Prints (dry run / verbose) and runs; the child's exit code, with
  * "Command '...' terminated with exit code N" on stderr from 10 up. */
 int adm_run(struct adm *a, struct adm_argv *av, bool quiet);
-/* drbdmeta MINOR v09 DEV IDX [--node-id=N] CMD [ARG] */
+/* The device drbdmeta works on: the backing disk for internal meta data. */
+const char *adm_meta_dev(const struct conf_volume *v);
+/* drbdmeta MINOR v09 DEV IDX [--node-id=N] CMD [ARG], not run. */
+struct adm_argv adm_drbdmeta_argv(struct adm *a, const struct adm_ctx *x, const char *cmd,
+				  const char *arg, const char *node_id);
+/* The same with the backend options, run. */
 int adm_drbdmeta(struct adm *a, const struct adm_ctx *x, const char *cmd,
 		 const char *arg, const char *node_id);
 

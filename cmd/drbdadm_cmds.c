@@ -3,6 +3,7 @@
  * part of the interface: scripts and tests compare them). */
 #include "cmd/drbdadm.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,12 +282,57 @@ static int dstate(struct adm *a, const struct adm_ctx *x)
 	return setup_then_meta(a, x, false);
 }
 
+/* drbd-utils' create-md asks drbdmeta for the device UUID first (with the
+ * same backend options, its output only parsed, failures silent), to keep
+ * it across the new meta data; in a dry run nothing is run. */
+static uint64_t read_dev_uuid(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = adm_drbdmeta_argv(a, x, "read-dev-uuid", NULL, NULL);
+	uint64_t uuid = 0;
+	char *out = NULL;
+	size_t len;
+	int code;
+
+	if (a->dry_run)
+		return 0;
+	adm_backend_opts(a, &av);
+	if (!plat_spawn_capture((char *const *)av.v, &out, &len, &code))
+		uuid = strtoull(out, NULL, 16);
+	free(out);
+	return uuid;
+}
+
+/* ... and writes it back (or a random one) after a successful create-md,
+ * with no backend options; its failure is reported, never returned.
+ * drbd-utils exits 20 before this step when the disk is not a block device
+ * (its size ioctl fails); we go on, and a regular file needs --force, which
+ * create-md on it had too. */
+static void write_dev_uuid(struct adm *a, const struct adm_ctx *x, uint64_t uuid)
+{
+	struct plat_bdev *b;
+	struct adm_argv av;
+	bool file = false;
+
+	if (!uuid && plat_random_bytes(&uuid, sizeof(uuid)))
+		return;
+	av = adm_drbdmeta_argv(a, x, "write-dev-uuid",
+			       conf_printf(a->c, "%016" PRIX64, uuid), NULL);
+	if (!plat_bdev_open(adm_meta_dev(x->v), 0, &b)) {
+		file = !plat_bdev_is_blockdev(b);
+		plat_bdev_close(b);
+	}
+	if (file)
+		adm_arg(a, &av, "--force");
+	adm_run(a, &av, false);
+}
+
 static int create_md(struct adm *a, const struct adm_ctx *x)
 {
 	const char *pfx = "--max-peers=", *max = NULL;
 	struct conf_connection *k;
 	struct conf_volume *v;
-	int i, peers = 0;
+	int i, r, peers = 0;
+	uint64_t uuid;
 	bool diskful;
 
 	for (i = 0; i < a->nbackend; i++)
@@ -304,7 +350,11 @@ static int create_md(struct adm *a, const struct adm_ctx *x)
 		}
 		max = conf_printf(a->c, "%d", peers ? peers : 1);
 	}
-	return adm_drbdmeta(a, x, "create-md", max, NULL);
+	uuid = read_dev_uuid(a, x);
+	r = adm_drbdmeta(a, x, "create-md", max, NULL);
+	if (!r && !a->dry_run)
+		write_dev_uuid(a, x, uuid);
+	return r;
 }
 
 static int sh_print(struct adm *a, const struct adm_ctx *x)

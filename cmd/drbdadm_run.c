@@ -98,8 +98,13 @@ int adm_run(struct adm *a, struct adm_argv *av, bool quiet)
 	return code;
 }
 
-int adm_drbdmeta(struct adm *a, const struct adm_ctx *x, const char *cmd,
-		 const char *arg, const char *node_id)
+const char *adm_meta_dev(const struct conf_volume *v)
+{
+	return !strcmp(v->meta_disk, "internal") ? v->disk : v->meta_disk;
+}
+
+struct adm_argv adm_drbdmeta_argv(struct adm *a, const struct adm_ctx *x, const char *cmd,
+				  const char *arg, const char *node_id)
 {
 	const struct conf_volume *v = x->v;
 	struct adm_argv av = { 0 };
@@ -108,7 +113,7 @@ int adm_drbdmeta(struct adm *a, const struct adm_ctx *x, const char *cmd,
 	adm_arg(a, &av, a->drbdmeta);
 	adm_argf(a, &av, "%d", v->minor);
 	adm_arg(a, &av, "v09");
-	adm_arg(a, &av, internal ? v->disk : v->meta_disk);
+	adm_arg(a, &av, adm_meta_dev(v));
 	if (!strcmp(v->meta_index, "flexible"))
 		adm_arg(a, &av, internal ? "flex-internal" : "flex-external");
 	else
@@ -118,6 +123,14 @@ int adm_drbdmeta(struct adm *a, const struct adm_ctx *x, const char *cmd,
 	adm_arg(a, &av, cmd);
 	if (arg)
 		adm_arg(a, &av, arg);
+	return av;
+}
+
+int adm_drbdmeta(struct adm *a, const struct adm_ctx *x, const char *cmd,
+		 const char *arg, const char *node_id)
+{
+	struct adm_argv av = adm_drbdmeta_argv(a, x, cmd, arg, node_id);
+
 	adm_backend_opts(a, &av);
 	return adm_run(a, &av, false);
 }

@@ -218,25 +218,30 @@ FAULTS = [
     ("show-gi", "nothing", 0), ("dstate", "dstate", 10), ("disconnect", "disconnect", 10),
     ("detach", "detach", 20), ("connect", "connect", 10), ("down", "down", 10),
     ("dump-md", "dump-md", 10), ("apply-al", "apply-al", 1),
+    ("create-md", "nothing", 0), ("create-md --force", "nothing", 0),
+    ("create-md", "read-dev-uuid", 10), ("create-md", "create-md", 10),
+    ("create-md", "create-md", 1), ("create-md", "write-dev-uuid", 20),
 ]
 
 
 @contextlib.contextmanager
-def fake_env(log, fail, code):
+def fake_env(log, fail, code, dev_uuid="00000000CAFEF00D"):
     """The fake tools' settings in ENV for the commands run inside."""
     log.write_text("")
-    ENV.update(FAKE_LOG=str(log), FAIL=fail, CODE=str(code))
+    ENV.update(FAKE_LOG=str(log), FAIL=fail, CODE=str(code), DEV_UUID=dev_uuid)
     try:
         yield
     finally:
-        for k in ("FAKE_LOG", "FAIL", "CODE"):
+        for k in ("FAKE_LOG", "FAIL", "CODE", "DEV_UUID"):
             ENV.pop(k)
 
 
 def fake_tools(tmp_path):
-    """drbdsetup and drbdmeta that log their arguments and fail on demand."""
+    """drbdsetup and drbdmeta that log their arguments and fail on demand;
+    read-dev-uuid prints $DEV_UUID."""
     fake = tmp_path / "fake"
     fake.write_text('#!/bin/sh\necho "$(basename $0) $*" >> "$FAKE_LOG"\n'
+                    'case "$*" in *read-dev-uuid*) echo "$DEV_UUID";; esac\n'
                     'case "$*" in *"$FAIL"*) exit "$CODE";; esac\nexit 0\n')
     fake.chmod(0o755)
     for n in ("drbdsetup", "drbdmeta"):
@@ -277,18 +282,21 @@ def test_verify_ips():
 
 
 def test_create_md_max_peers(tmp_path):
-    """create-md runs drbdmeta with the diskful peer count or --max-peers.
-    (Debian's drbdadm also runs read-dev-uuid/write-dev-uuid around it for
-    its usage counter; ours does not.)"""
+    """create-md runs drbdmeta with the diskful peer count or --max-peers,
+    between read-dev-uuid and write-dev-uuid (as Debian's drbdadm, which
+    keeps the device UUID for its usage counter); a device without one
+    gets a random one."""
     preflight()
     setup, meta = fake_tools(tmp_path)
     log = tmp_path / "log"
     for extra, peers in (([], "1"), (["--max-peers=7"], "7")):
-        with fake_env(log, "nothing", 0):
+        with fake_env(log, "nothing", 0, dev_uuid=""):
             r = as_host("client3", [OURS, "-c", "v07-diskless.conf", "-s", setup, "-m", meta,
                                     "create-md"] + extra + ["client"])
             assert r.returncode == 10 and "requires a local disk" in r.stderr, r.stderr
             r = as_host("server1", [OURS, "-c", "v07-diskless.conf", "-s", setup, "-m", meta,
                                     "create-md"] + extra + ["client"])
         assert r.returncode == 0, r.stderr
-        assert log.read_text() == f"drbdmeta 50 v09 /dev/vg/c0 internal create-md {peers}\n"
+        call = "drbdmeta 50 v09 /dev/vg/c0 internal"
+        assert re.fullmatch(f"{call} read-dev-uuid\n{call} create-md {peers}\n"
+                            f"{call} write-dev-uuid [0-9A-F]{{16}}\n", log.read_text())
