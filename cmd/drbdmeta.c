@@ -24,6 +24,7 @@ static const struct dm_cmd cmds[] = {
 	{ "show-gi", "", dm_show_gi, true, false },
 	{ "dump-md", "", dm_dump_md, false, false },
 	{ "restore-md", "file", dm_restore_md, false, false },
+	{ "verify-dump", "file", dm_verify_dump, false, false },
 	{ "apply-al", "", dm_apply_al, false, false },
 	{ "wipe-md", "", dm_wipe_md, false, false },
 	{ "outdate", "", dm_outdate, false, false },

@@ -52,6 +52,7 @@ int dm_create_md(struct dm *d, int argc, char **argv);
 int dm_wipe_md(struct dm *d, int argc, char **argv);
 int dm_dump_md(struct dm *d, int argc, char **argv);
 int dm_restore_md(struct dm *d, int argc, char **argv);
+int dm_verify_dump(struct dm *d, int argc, char **argv);
 int dm_apply_al(struct dm *d, int argc, char **argv);
 int dm_get_gi(struct dm *d, int argc, char **argv);
 int dm_show_gi(struct dm *d, int argc, char **argv);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,18 +26,35 @@ struct lex {
 	int failed;
 };
 
-static void lex_fail(struct lex *l, const char *fmt, ...)
+static void lex_vfail(struct lex *l, bool at_line, const char *fmt, va_list ap)
 {
-	va_list ap;
-	int n;
+	int n = 0;
 
 	if (l->failed)
 		return;
 	l->failed = 1;
-	n = snprintf(l->err, l->errlen, "Parse error in line %u: ", l->line);
-	va_start(ap, fmt);
-	if (n > 0 && (size_t)n < l->errlen)
+	if (at_line)
+		n = snprintf(l->err, l->errlen, "Parse error in line %u: ", l->line);
+	if (n >= 0 && (size_t)n < l->errlen)
 		vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
+}
+
+static void lex_fail(struct lex *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	lex_vfail(l, true, fmt, ap);
+	va_end(ap);
+}
+
+/* drbd-utils words some value checks without the line number */
+static void value_fail(struct lex *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	lex_vfail(l, false, fmt, ap);
 	va_end(ap);
 }
 
@@ -144,8 +162,12 @@ static void parse_v09_peers(struct lex *l, struct md_sb *sb)
 		expect(l, T_OP, "]");
 		if (l->failed)
 			return;
-		if (n >= MD_MAX_PEERS || seen & (1u << n)) {
-			lex_fail(l, "Peer slot %d out of range or defined multiple times", (int)n);
+		if (n >= MD_MAX_PEERS) {
+			lex_fail(l, "Slot %d out of range", (int)n);
+			return;
+		}
+		if (seen & (1u << n)) {
+			lex_fail(l, "Peer slot %d defined multiple times", (int)n);
 			return;
 		}
 		seen |= 1u << n;
@@ -202,7 +224,7 @@ static void parse_tail(struct lex *l, struct md_sb *sb)
 	sb->bm_bytes_per_bit = (uint32_t)kv_num(l, "bm-byte-per-bit", T_NUM);
 	if (!l->failed && (sb->bm_bytes_per_bit < 4096 ||
 			   (sb->bm_bytes_per_bit & (sb->bm_bytes_per_bit - 1))))
-		lex_fail(l, "Invalid value for bm-byte-per-bit: value must be a "
+		value_fail(l, "Invalid value for bm-byte-per-bit: value must be a "
 			 "power-of-two multiple of 4096");
 	sb->device_uuid = kv_num(l, "device-uuid", T_U64);
 	sb->la_peer_max_bio_size = (uint32_t)kv_num(l, "la-peer-max-bio-size", T_NUM);
@@ -277,7 +299,7 @@ int md_dump_parse(const char *text, size_t len, int version,
 	expect(&l, T_WORD, "version");
 	expect(&l, T_STR, NULL);
 	if (!l.failed && strcmp(l.word, version == 9 ? "v09" : "v08"))
-		lex_fail(&l, "dump is '%s' you requested '%s'", l.word,
+		value_fail(&l, "dump is '%s' you requested '%s'.", l.word,
 			 version == 9 ? "v09" : "v08");
 	expect(&l, T_OP, ";");
 	parse_ids(&l, &o->sb);

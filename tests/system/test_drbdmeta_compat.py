@@ -399,3 +399,61 @@ def test_options_after_arguments(tmp_path, args):
     """drbdadm appends backend options ("--force") after the command."""
     rc = sb_compare(tmp_path, "v09-used", args, force_last=True)[0]
     assert rc == 0
+
+
+# ---- verify-dump -----------------------------------------------------------
+
+def dump_variants(tmp_path):
+    """Dumps drbd-utils wrote (v09 two peers, v08), one with a size and a
+    bitmap, and edits that break them in value or in syntax."""
+    texts = {}
+    for ver, extra in (("v09", ["2"]), ("v08", [])):
+        p = str(tmp_path / f"src-{ver}")
+        mkfile(p, 64 << 20)
+        assert md(REAL, p, "internal", "create-md", *extra, ver=ver).returncode == 0
+        texts[ver] = md(REAL, p, "internal", "dump-md", ver=ver).stdout
+    v09 = texts["v09"]
+    texts["v09-bitmap"] = edited_dump(v09, 2)
+    texts["v09-huge"] = v09.replace("la-size-sect 0;", "la-size-sect 99999999999;")
+    texts["v09-stripes"] = v09.replace("al-stripes 1;", "al-stripes 4;").replace(
+        "la-size-sect 0;", "la-size-sect 9999999999;")
+    broken = {
+        "bad-bpb": ("bm-byte-per-bit 4096;", "bm-byte-per-bit 1000;"),
+        "dup-slot": ("peer[3]", "peer[1]"),
+        "slot-range": ("peer[3]", "peer[40]"),
+        "slot-negative": ("peer[3]", "peer[-1]"),
+        "version": ('version "v09"', 'version "v08"'),
+        "garbage": ("max-peers", "garbage"),
+        "truncated": ("history-uuids", "history"),
+    }
+    for name, (a, b) in broken.items():
+        texts[name] = v09.replace(a, b, 1)
+    texts["trailing"] = v09 + "junk\n"
+    return texts
+
+
+# token-level syntax errors: same exit code, but our messages are worded
+# differently from drbd-utils' flex scanner's
+SYNTAX = {"garbage", "truncated", "trailing"}
+
+
+@pytest.mark.parametrize("idx", ["internal", "flex-external", "0"])
+def test_verify_dump(tmp_path, idx):
+    for name, text in dump_variants(tmp_path).items():
+        f = tmp_path / f"{name}.txt"
+        f.write_text(text)
+        ver = "v08" if name == "v08" else "v09"
+        r1 = run(REAL, "0", ver, "/nonexistent", idx, "verify-dump", str(f))
+        r2 = run(OURS, "0", ver, "/nonexistent", idx, "verify-dump", str(f))
+        assert r2.returncode == r1.returncode, (name, r1.stderr, r2.stderr)
+        if name not in SYNTAX:
+            assert (r2.stdout, r2.stderr) == (r1.stdout, r1.stderr), name
+        want = 10 if name in SYNTAX or name in ("bad-bpb", "dup-slot", "slot-range",
+                                                 "slot-negative", "version") else 0
+        assert r1.returncode == want, (name, r1.stderr)
+        if not want:
+            assert r1.stdout.endswith("input file parsed ok\n")
+    r1 = run(REAL, "0", "v09", "/x", idx, "verify-dump", str(tmp_path / "missing"))
+    r2 = run(OURS, "0", "v09", "/x", idx, "verify-dump", str(tmp_path / "missing"))
+    assert (r2.returncode, r2.stdout, r2.stderr) == (r1.returncode, r1.stdout, r1.stderr) \
+        and r1.returncode == 20
