@@ -11,6 +11,7 @@ PKGS=(
   libnbd-bin nbdkit qemu-utils fio fuse3
   e2fsprogs ntfs-3g dosfstools exfatprogs util-linux iptables iproute2
   python3 python3-pytest iperf3 xz-utils
+  qemu-system-x86 busybox-static
 )
 
 missing=()
