@@ -102,9 +102,19 @@ void device_assign_slots(struct device *dev)
 		return;
 	/* A bitmap slot per peer (lowest free first, §2.3), so writes while
 	 * it is away are remembered for its resync. */
-	for (struct connection *c = dev->res->connections; c; c = c->next)
-		if (md_bm_slot_of_node(dev->md, c->peer_node_id) < 0)
-			changed |= md_bm_slot_assign(dev->md, c->peer_node_id) >= 0;
+	for (struct connection *c = dev->res->connections; c; c = c->next) {
+		int slot;
+		if (md_bm_slot_of_node(dev->md, c->peer_node_id) >= 0)
+			continue;
+		slot = md_bm_slot_assign(dev->md, c->peer_node_id);
+		if (slot < 0)
+			continue;
+		changed = true;
+		/* Fresh meta data ("day 0"): nothing is known in sync with the
+		 * peer yet, so every bit is set, as DRBD 8.4 and 9 do. */
+		if ((md_sb(dev->md)->current_uuid & ~1ull) == MD_UUID_JUST_CREATED)
+			md_bm_set_all(dev->md, slot);
+	}
 	if (changed && md_sb_write(dev->md))
 		plat_err("%s/%u: writing the super block failed", dev->res->name, dev->volume);
 }

@@ -116,6 +116,7 @@ struct connection {
 	bool stop;			/* under eng->lock: disconnect asked */
 	plat_sock listen, data, meta;	/* owned by the worker */
 	bool resolve_conflicts;		/* §2.4 tie-breaker */
+	bool handshaking;		/* sockets up, no decision yet (eng->lock) */
 
 	/* While connected (core/conn_run.c). */
 	struct wire_proto proto;	/* agreed version and features */

@@ -146,6 +146,15 @@ static struct peer_device *volume_of(struct connection *c, const struct wire_pac
 	return pd;
 }
 
+/* While the handshake runs, role changes wait: both sides must decide on
+ * the UUIDs they exchanged (DRBD refuses with SS_IN_TRANSIENT_STATE). */
+static void set_handshaking(struct connection *c, bool on)
+{
+	plat_mutex_lock(&c->res->eng->lock);
+	c->handshaking = on;
+	plat_mutex_unlock(&c->res->eng->lock);
+}
+
 static void set_repl(struct connection *c, struct peer_device *pd, enum drbd_repl_state l,
 		     enum drbd_disk_state peer_disk)
 {
@@ -154,6 +163,7 @@ static void set_repl(struct connection *c, struct peer_device *pd, enum drbd_rep
 	plat_mutex_lock(&eng->lock);
 	pd->repl = l;
 	pd->peer_disk = peer_disk;
+	c->handshaking = false;
 	if (pd->dev->disk == D_UP_TO_DATE && peer_disk == D_UP_TO_DATE)
 		pd->dev->crashed_primary = false;
 	c->peer_role = pd->peer.role;
@@ -218,6 +228,7 @@ static int decide(struct connection *c, struct peer_device *pd)
 		plat_mutex_lock(&c->res->eng->lock);
 		c->peer_role = pd->peer.role;
 		c->cstate = C_CONNECTED;
+		c->handshaking = false;
 		if (c->paths)
 			c->paths->established = true;
 		plat_mutex_unlock(&c->res->eng->lock);
@@ -400,6 +411,7 @@ int conn_run(struct connection *c)
 	if (!pl || !data)
 		goto out;
 	reset_peer_info(c);
+	set_handshaking(c, true);
 	plat_info("%s %s: data and meta sockets established (resolve-conflicts: %s)",
 		  c->res->name, c->conf.name, c->resolve_conflicts ? "yes" : "no");
 	err = conn_handshake(c);
@@ -411,6 +423,7 @@ int conn_run(struct connection *c)
 		err = receive_one(c, pl, data);
 	/* Resync requests stop; writers' waits fail and their blocks go out
 	 * of sync before the sockets close. */
+	set_handshaking(c, false);
 	resync_stop_all(c);
 	repl_connection_down(c);
 	lost_peer(c);

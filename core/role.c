@@ -59,6 +59,9 @@ int resource_primary(struct resource *res, bool force, struct cmd_reply *r)
 		return DRBD_NO_ERROR;
 	if (!res->devices)
 		return cmd_reply_set(r, SS_NO_UP_TO_DATE_DISK, NULL);
+	for (struct connection *c = res->connections; c; c = c->next)
+		if (c->handshaking)
+			return cmd_reply_set(r, SS_IN_TRANSIENT_STATE, NULL);
 	rc = may_promote(res, force, r);
 	if (rc != DRBD_NO_ERROR)
 		return rc;

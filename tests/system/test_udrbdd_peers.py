@@ -346,6 +346,8 @@ def test_reconnect_resyncs_only_what_changed(tmp_path):
     try:
         for d in nodes:
             d.run("connect", "r0", d.peer_id, check=True)
+        wait_status(b, "r0 role:Secondary\n  disk:UpToDate\n  a role:Secondary\n"
+                       "    peer-disk:UpToDate\n\n")
         a.run("primary", "r0", check=True)
         wait_status(b, "r0 role:Secondary\n  disk:UpToDate\n  a role:Primary\n"
                        "    peer-disk:UpToDate\n\n")
