@@ -22,6 +22,27 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PORT = 7789
 MiB = 1 << 20
 PEER = "kernel"
+PATTERN_MIB = 60
+
+
+def pattern(seed):
+    """PATTERN_MIB of reproducible bytes, different for each seed."""
+    import random
+    return random.Random(seed).randbytes(PATTERN_MIB * MiB)
+
+
+def file_hash(path, size):
+    """The sha256 of a file's first size bytes."""
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while size > 0:
+            chunk = f.read(min(size, MiB))
+            if not chunk:
+                break
+            h.update(chunk)
+            size -= len(chunk)
+    return h.hexdigest()
 
 
 class Testbed:
@@ -36,9 +57,13 @@ class Testbed:
             self._ip("-n", sw, "link", "set", "tap0", "master", "br0", "up")
             net = self.cluster.subnet
             self.vm_address = str(net.network_address + 200)
-            self.vm_disk = os.path.join(self.tmp, "vm-disk.img")
-            with open(self.vm_disk, "wb") as f:
-                f.truncate(disk_mib * MiB)
+            # vda starts empty; vdb carries PATTERN_MIB of pattern(2).
+            self.vm_disks = [os.path.join(self.tmp, f"vm-{n}.img") for n in ("vda", "vdb")]
+            for path, fill in zip(self.vm_disks, (None, 2)):
+                with open(path, "wb") as f:
+                    if fill:
+                        f.write(pattern(fill))
+                    f.truncate(disk_mib * MiB)
             self.host_disk = None
             self.disk_mib = disk_mib
             vmdir = os.path.join(self.tmp, "vm")
@@ -47,7 +72,7 @@ class Testbed:
                       f"IOP_PEER={self.host.address}\nIOP_PORT={PORT}\n")
             with open(os.path.join(HERE, "vm", "kernel.sh")) as f:
                 files = {"config.sh": config, "kernel.sh": f.read()}
-            self.vm = VM(image, vmdir, files, disks=[self.vm_disk], netns=sw, tap="tap0")
+            self.vm = VM(image, vmdir, files, disks=self.vm_disks, netns=sw, tap="tap0")
         except BaseException:
             self.close()
             raise
@@ -74,12 +99,20 @@ class Testbed:
         """Our drbdsetup against the host's udrbdd."""
         return self.host.drbdsetup(*args, check=check)
 
+    def host_disk_new(self, fill=None):
+        """A new backing file with fresh v09 meta data (1 peer), its data
+        area starting with pattern(fill) when fill is given."""
+        self.host_disk = self.host.make_backing(self.disk_mib * MiB, peers=1)
+        if fill:
+            with open(self.host_disk, "r+b") as f:
+                f.write(pattern(fill))
+
     def host_up(self, protocol="C", *net):
-        """r0 on the host: fresh v09 meta data (1 peer) the first time,
-        peer "kernel" with the given protocol and net options, one path,
-        attached; not yet connecting."""
+        """r0 on the host: peer "kernel" with the given protocol and net
+        options, one path, attached (a fresh backing file the first time);
+        not yet connecting."""
         if self.host_disk is None:
-            self.host_disk = self.host.make_backing(self.disk_mib * MiB, peers=1)
+            self.host_disk_new()
         d = self.host_disk
         for args in (("new-resource", "r0", "0"), ("new-minor", "r0", "0", "0"),
                      ("new-peer", "r0", "1", f"--_name={PEER}", f"--protocol={protocol}", *net),

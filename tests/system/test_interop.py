@@ -29,6 +29,18 @@ KNOWN = {
         "per-volume packets, gets ECONNRESET and retries without reading "
         "udrbd's P_PROTOCOL (reported to core)",
     "protocol-mismatch.kernel-refuses": "see protocol-mismatch.kernel-standalone",
+    "sync-from-udrbd.kernel-uptodate":
+        "udrbd's primary --force while Connected sends one P_STATE; the kernel sets "
+        "CONSIDER_RESYNC on it and starts its sync handshake only at the next P_STATE "
+        "(8.4 itself sends P_STATE_CHG_REQ, then P_UUIDS + P_STATE) (reported to core)",
+    "sync-from-udrbd.udrbd-uptodate": "see sync-from-udrbd.kernel-uptodate",
+    "sync-from-udrbd.same-data": "see sync-from-udrbd.kernel-uptodate",
+    "sync-from-udrbd.kernel-began": "see sync-from-udrbd.kernel-uptodate",
+    "sync-from-udrbd.kernel-done": "see sync-from-udrbd.kernel-uptodate",
+    "sync-from-kernel.kernel-one-handshake":
+        "udrbd drops the connection on the kernel's P_STATE_CHG_REQ (primary --force), "
+        "and the reconnects race (\"initial packet S crossed\", EPIPE in WFBitMapS) "
+        "before one sticks (reported to core)",
 }
 
 

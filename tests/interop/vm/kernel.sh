@@ -43,16 +43,26 @@ k_cs() {
 	k_proc | sed -n 's/^cs:\([A-Za-z]*\).*/\1/p'
 }
 
-# k_wait_cs STATE SECONDS: polls the connection state, prints the last
-# /proc/drbd line; fails when STATE never came.
-k_wait_cs() {
+# k_wait TEXT SECONDS: polls until the /proc/drbd line starts with TEXT,
+# prints the last line; fails when it never did.
+k_wait() {
 	n=$(($2 * 10))
-	while [ "$(k_cs)" != "$1" ] && [ $n -gt 0 ]; do
+	while [ "${1}" != "$(k_proc | cut -c1-${#1})" ] && [ $n -gt 0 ]; do
 		usleep 100000
 		n=$((n - 1))
 	done
 	k_proc
-	[ "$(k_cs)" = "$1" ]
+	[ "${1}" = "$(k_proc | cut -c1-${#1})" ]
+}
+
+# k_wait_cs STATE SECONDS: the same for the connection state alone.
+k_wait_cs() {
+	k_wait "cs:$1 " "$2"
+}
+
+# The sha256 of the first BYTES of the backing disk (the data area).
+k_hash() {
+	dd if="$K_DISK" bs=4096 count=$(($1 / 4096)) 2>/dev/null | sha256sum | cut -d' ' -f1
 }
 
 # The kernel log since the last call (DRBD's lines and whatever else).
