@@ -63,7 +63,12 @@ void conn_broadcast_state(struct resource *res, bool uuids)
 		if (c->cstate == C_CONNECTED)
 			for (struct peer_device *pd = c->peer_devices; pd; pd = pd->next)
 				if ((uuids && pd->dev->md && send_uuids(c, pd, true)) ||
-				    send_state_word(c, pd, my_state_word(c, pd)))
+				    send_state_word(c, pd, my_state_word(c, pd)) ||
+				    /* A kernel 8.4 peer marks "consider resync" on the
+				     * first P_STATE and runs its sync handshake on the
+				     * next (seen in tests/interop); it would otherwise
+				     * wait for one that never comes. */
+				    (uuids && send_state_word(c, pd, my_state_word(c, pd))))
 					conn_abort(c);
 }
 
@@ -286,6 +291,28 @@ static int on_state(struct connection *c, struct peer_device *pd, const uint8_t 
 	return 0;
 }
 
+/* An 8.4 peer asks before a state change that involves us (its forced
+ * promotion, a disconnect; §14). A Secondary without dual-primary
+ * ambitions has nothing to object to: yes, on the meta socket. The new
+ * state itself follows as P_UUIDS / P_STATE. */
+static int on_state_request(struct connection *c, const struct wire_packet *pkt,
+			    const uint8_t *pl)
+{
+	uint16_t reply = pkt->hdr.cmd == P_STATE_CHG_REQ ? P_STATE_CHG_REPLY
+							 : P_CONN_ST_CHG_REPLY;
+	struct wire_req_state req;
+	uint8_t buf[WIRE_HEADER_MAX + 4];
+	int n;
+
+	if (wire_req_state_decode(pl, pkt->hdr.length, &req))
+		return -EPROTO;
+	plat_info("%s %s: peer state change request mask 0x%x val 0x%x: accepted",
+		  c->res->name, c->conf.name, req.mask, req.val);
+	n = wire_req_state_reply_encode(&c->proto, reply, pkt->hdr.vnr, SS_SUCCESS, buf,
+					sizeof(buf));
+	return n < 0 ? n : conn_send(c, WIRE_SOCK_META, buf, (size_t)n);
+}
+
 /* One packet on the data socket. */
 static int dispatch(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl)
 {
@@ -316,6 +343,9 @@ static int dispatch(struct connection *c, const struct wire_packet *pkt, const u
 		return pd ? on_state(c, pd, pl, pkt->hdr.length) : 0;
 	case P_BARRIER:
 		return conn_rx_barrier(c, pl, pkt->hdr.length);
+	case P_STATE_CHG_REQ:
+	case P_CONN_ST_CHG_REQ:
+		return on_state_request(c, pkt, pl);
 	case P_BITMAP:
 	case P_COMPRESSED_BITMAP:
 		return resync_rx_bitmap(c, pkt, pl);
@@ -336,12 +366,29 @@ static void reset_peer_info(struct connection *c)
 		memset(&pd->peer, 0, sizeof(pd->peer));
 }
 
+/* After refusing, read what the peer is still sending until it closes
+ * (at most 2 s): a kernel peer that hits a reset while sending never reads
+ * our P_PROTOCOL and retries for ever instead of seeing the refusal
+ * (tests/interop, protocol-mismatch). */
+static void drain(struct connection *c)
+{
+	uint8_t buf[4096];
+	uint64_t end = plat_now_ns() + 2000000000ull;
+
+	while (plat_now_ns() < end) {
+		int r = plat_sock_wait_readable(c->data, 100);
+		if (r < 0 || (r > 0 && plat_sock_recv_some(c->data, buf, sizeof(buf)) <= 0))
+			break;
+	}
+}
+
 /* Settings both sides must agree on make a failed handshake final
  * (StandAlone, as DRBD does); anything else is retried. */
 static int handshake_failed(struct connection *c, int err)
 {
 	if (err != -EACCES && err != -ENOTSUP)
 		return err;
+	drain(c);
 	plat_mutex_lock(&c->res->eng->lock);
 	c->stop = true;
 	c->cstate = C_STANDALONE;

@@ -20,28 +20,12 @@ import scenarios  # noqa: E402
 # Checks that fail because of a known udrbd difference from the kernel,
 # each with where it is tracked. Such a failure is an xfail; any other
 # failure of the scenario fails the test.
-KNOWN = {
-    "handshake.kernel-peer-bits":
-        "udrbd's first attach of fresh meta data leaves the bitmap clear (out-of-sync:0, "
-        "P_UUIDS dirty bits 0); DRBD 8.4 and 9 set every bit (reported to core)",
-    "protocol-mismatch.kernel-standalone":
-        "udrbd closes at once on a refusal; the kernel, still sending its "
-        "per-volume packets, gets ECONNRESET and retries without reading "
-        "udrbd's P_PROTOCOL (reported to core)",
-    "protocol-mismatch.kernel-refuses": "see protocol-mismatch.kernel-standalone",
-    "sync-from-udrbd.kernel-uptodate":
-        "udrbd's primary --force while Connected sends one P_STATE; the kernel sets "
-        "CONSIDER_RESYNC on it and starts its sync handshake only at the next P_STATE "
-        "(8.4 itself sends P_STATE_CHG_REQ, then P_UUIDS + P_STATE) (reported to core)",
-    "sync-from-udrbd.udrbd-uptodate": "see sync-from-udrbd.kernel-uptodate",
-    "sync-from-udrbd.same-data": "see sync-from-udrbd.kernel-uptodate",
-    "sync-from-udrbd.kernel-began": "see sync-from-udrbd.kernel-uptodate",
-    "sync-from-udrbd.kernel-done": "see sync-from-udrbd.kernel-uptodate",
-    "sync-from-kernel.kernel-one-handshake":
-        "udrbd drops the connection on the kernel's P_STATE_CHG_REQ (primary --force), "
-        "and the reconnects race (\"initial packet S crossed\", EPIPE in WFBitMapS) "
-        "before one sticks (reported to core)",
-}
+# Checks that fail for a known, reported reason (scenario.check -> why);
+# anything else that fails, fails the test. Empty: the kernel and udrbd
+# agree on every check (the four first-contact differences were fixed in
+# core/: day-0 bits, drain after a refusal, a second P_STATE after a forced
+# promotion, and accepting P_STATE_CHG_REQ).
+KNOWN = {}
 
 
 @pytest.fixture(scope="module")
