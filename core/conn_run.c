@@ -425,6 +425,22 @@ static void lost_peer(struct connection *c)
 	plat_mutex_unlock(&eng->lock);
 }
 
+/* Without a connection nothing is known about the peer (status shows
+ * replication:Off peer-disk:DUnknown, role:Unknown). */
+static void forget_peer_state(struct connection *c)
+{
+	plat_mutex_lock(&c->res->eng->lock);
+	c->peer_role = R_UNKNOWN;
+	for (struct peer_device *pd = c->peer_devices; pd; pd = pd->next) {
+		pd->repl = L_OFF;
+		pd->peer_disk = D_UNKNOWN;
+	}
+	if (c->paths)
+		c->paths->established = false;
+	engine_state_changed(c->res->eng);
+	plat_mutex_unlock(&c->res->eng->lock);
+}
+
 /* One packet off the data socket: bulk data straight into the aligned
  * data buffer, everything else into pl. */
 static int receive_one(struct connection *c, uint8_t *pl, uint8_t *data)
@@ -474,6 +490,7 @@ int conn_run(struct connection *c)
 	resync_stop_all(c);
 	repl_connection_down(c);
 	lost_peer(c);
+	forget_peer_state(c);
 	/* A failure of the meta socket shows here as a dead data socket: then
 	 * the meta side's reason is the real one. A decision of our own (a
 	 * refused handshake) stands. */

@@ -144,17 +144,43 @@ static bool coin(void)
 	return b & 1;
 }
 
-/* §2.2 steps 1-4: loop until both sockets exist or we are told to stop. */
+/* §2.2 step 5: after a pause (sock-check-timeo, else ping-timeout), both
+ * sockets must still be alive: after crossed connects one side may have
+ * kept a socket the other dropped. */
+static bool sockets_alive(struct connection *c)
+{
+	uint32_t ds = c->conf.sock_check_timeo ? c->conf.sock_check_timeo : c->conf.ping_timeout;
+	bool alive;
+
+	plat_sleep_ms(ds * 100);
+	alive = !plat_sock_peer_closed(c->data) && !plat_sock_peer_closed(c->meta);
+	if (!alive) {
+		if (plat_sock_peer_closed(c->data))
+			conn_set_sock(c, &c->data, PLAT_SOCK_INVALID);
+		if (plat_sock_peer_closed(c->meta))
+			conn_set_sock(c, &c->meta, PLAT_SOCK_INVALID);
+	}
+	return alive;
+}
+
+/* §2.2 steps 1-5: loop until both sockets exist and survive the check, or
+ * we are told to stop. */
 static int establish(struct connection *c)
 {
 	while (!conn_should_stop(c)) {
 		if (c->data == PLAT_SOCK_INVALID || c->meta == PLAT_SOCK_INVALID)
 			try_connect(c);
-		if (c->data != PLAT_SOCK_INVALID && c->meta != PLAT_SOCK_INVALID)
-			return 0;
-		while (try_accept(c, jittered(c->conf.connect_int * 1000)) && coin())
+		if (c->data == PLAT_SOCK_INVALID || c->meta == PLAT_SOCK_INVALID)
+			while (try_accept(c, jittered(c->conf.connect_int * 1000)) && coin())
+				;
+		/* Both ours? The peer may have connected to us meanwhile: its
+		 * sockets waiting in our backlog mean we crossed, and we take
+		 * them as the peer does ours (§2.2 step 3). */
+		while (c->data != PLAT_SOCK_INVALID && c->meta != PLAT_SOCK_INVALID &&
+		       try_accept(c, 0))
 			;
-		if (c->data != PLAT_SOCK_INVALID && c->meta != PLAT_SOCK_INVALID)
+		if (c->data != PLAT_SOCK_INVALID && c->meta != PLAT_SOCK_INVALID &&
+		    sockets_alive(c))
 			return 0;
 	}
 	return -ESHUTDOWN;
@@ -208,7 +234,9 @@ void *conn_worker_main(void *arg)
 			plat_warn("%s %s: connection lost: %s; reconnecting", c->res->name,
 				  c->conf.name, plat_strerror(err));
 			conn_set_cstate(c, err == -EPROTO ? C_PROTOCOL_ERROR : C_NETWORK_FAILURE);
-			plat_sleep_ms(1000);
+			/* Jittered, so two peers that failed together do not
+			 * retry in lock step. */
+			plat_sleep_ms(jittered(1000));
 		}
 	}
 	conn_close_sockets(c);

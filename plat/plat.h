@@ -224,6 +224,9 @@ int plat_sock_send_all(plat_sock s, const void *buf, size_t len);
 int plat_sock_recv_all(plat_sock s, void *buf, size_t len);
 /* Up to len bytes: >0 bytes, 0 on orderly close, or a negative code. */
 long plat_sock_recv_some(plat_sock s, void *buf, size_t len);
+/* True when the peer has closed (or reset) the connection; data still
+ * to be read is not consumed. */
+bool plat_sock_peer_closed(plat_sock s);
 /* Waits until readable: 1 readable, 0 timeout, negative error. */
 int plat_sock_wait_readable(plat_sock s, int timeout_ms);
 int plat_sock_set_nodelay(plat_sock s, bool on);

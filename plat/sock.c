@@ -139,6 +139,17 @@ int plat_sock_send_all(plat_sock s, const void *buf, size_t len)
 	return 0;
 }
 
+bool plat_sock_peer_closed(plat_sock s)
+{
+	char b;
+
+	/* Readable and a peek of 0 bytes: the peer's FIN (or RST) is in.
+	 * Pending data is left where it is. */
+	if (plat_sock_wait_readable(s, 0) <= 0)
+		return false;
+	return recv(s, &b, 1, MSG_PEEK) <= 0;
+}
+
 long plat_sock_recv_some(plat_sock s, void *buf, size_t len)
 {
 	size_t chunk = len > INT_MAX ? INT_MAX : len;
