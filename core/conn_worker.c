@@ -65,7 +65,12 @@ static int try_connect(struct connection *c)
 	plat_sock s;
 	int err;
 
-	err = plat_sock_connect_tcp(p->peer_host, p->peer_port, c->conf.connect_int * 1000, &s);
+	/* DRBD bounds a connect by connect-int; we also cap it at 2 s, so a
+	 * disconnect or down never waits long for an unreachable peer (the
+	 * connect cannot be interrupted, and the loop retries anyway). */
+	uint32_t ms = c->conf.connect_int * 1000 < 2000 ? c->conf.connect_int * 1000 : 2000;
+
+	err = plat_sock_connect_tcp(p->peer_host, p->peer_port, ms, &s);
 	if (err)
 		return err;
 	plat_sock_set_nodelay(s, true);

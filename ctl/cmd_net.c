@@ -309,3 +309,83 @@ int ctl_cmd_net(struct ctl_req *q, const char *cmd, bool *handled)
 	plat_mutex_unlock(&q->eng->lock);
 	return rc;
 }
+
+/* peer-device-options RES PEER VOLUME: the resync controller's settings
+ * (units as drbd.conf's: rates in KiB/s, times in 0.1 s, fill in sectors). */
+static const struct pd_opt {
+	const char *name;
+	size_t off;
+	uint64_t unit, max;
+} pd_opts[] = {
+	{ "resync-rate", offsetof(struct rs_conf, resync_rate), 1024, 4194304 },
+	{ "c-plan-ahead", offsetof(struct rs_conf, c_plan_ahead), 1, 300 },
+	{ "c-delay-target", offsetof(struct rs_conf, c_delay_target), 1, 100 },
+	{ "c-fill-target", offsetof(struct rs_conf, c_fill_target), 512, 1000000 },
+	{ "c-max-rate", offsetof(struct rs_conf, c_max_rate), 1024, 4194304 },
+	{ "c-min-rate", offsetof(struct rs_conf, c_min_rate), 1024, 4194304 },
+};
+
+static int pd_options(struct ctl_req *q, const struct args *a, struct rs_conf *rs)
+{
+	for (int i = 0; i < a->nopts; i++) {
+		const char *n = a->opt[i].name, *v = a->opt[i].value;
+		uint64_t num;
+		if (!strcmp(n, "set-defaults")) {
+			rs_conf_default(rs);
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(pd_opts) / sizeof(pd_opts[0]); k++) {
+			if (strcmp(pd_opts[k].name, n))
+				continue;
+			/* A suffix names bytes; a plain number is the unit itself. */
+			if (!args_parse_num(v, pd_opts[k].unit, 0, pd_opts[k].max, &num))
+				return ctl_bad_opt(q, n, v ? v : "");
+			*(uint32_t *)((char *)rs + pd_opts[k].off) = (uint32_t)num;
+		}
+	}
+	return 0;
+}
+
+static const struct opt_spec pd_specs[] = {
+	{ "resync-rate", true }, { "c-plan-ahead", true }, { "c-delay-target", true },
+	{ "c-fill-target", true }, { "c-max-rate", true }, { "c-min-rate", true },
+	{ "bitmap", true }, { "set-defaults", false }, { NULL, false },
+};
+
+int ctl_cmd_peer_device(struct ctl_req *q, const char *cmd, bool *handled)
+{
+	static const char *const names[] = { "resource", "peer_node_id", "volume" };
+	struct peer_device *pd;
+	struct connection *c;
+	struct rs_conf rs;
+	struct args a;
+	unsigned vol;
+	int rc;
+
+	*handled = !strcmp(cmd, "peer-device-options");
+	if (!*handled)
+		return 0;
+	rc = args_parse(&a, q->argc, q->argv, 2, pd_specs, 3, cmd, &q->err);
+	if (rc || (rc = need_args(q, &a, 3, names)))
+		return rc;
+	plat_mutex_lock(&q->eng->lock);
+	c = conn_args(q, &a, &rc);
+	if (c && (!ctl_parse_uint(a.pos[2], DRBD_VOLUME_MAX, &vol) ||
+		  !(pd = conn_find_peer_device(c, vol)))) {
+		struct cmd_reply r;
+		cmd_reply_init(&r);
+		cmd_reply_set(&r, ERR_INVALID_REQUEST, "unknown volume");
+		rc = ctl_render_reply(&r, a.pos[0], &q->err);
+		c = NULL;
+	}
+	if (c) {
+		rs = pd->rs;
+		rc = pd_options(q, &a, &rs);
+		if (!rc) {
+			pd->rs = rs;
+			engine_state_changed(q->eng);
+		}
+	}
+	plat_mutex_unlock(&q->eng->lock);
+	return rc;
+}

@@ -6,7 +6,8 @@
 static const char *const usage_cmds =
 	"new-resource new-minor del-minor del-resource attach detach disk-options\n"
 	"primary secondary down new-current-uuid status show events2\n"
-	"new-peer new-path del-path connect disconnect del-peer net-options\n";
+	"new-peer new-path del-path connect disconnect del-peer net-options\n"
+	"peer-device-options\n";
 
 int ctl_dispatch(struct ctl_req *q)
 {
@@ -23,6 +24,8 @@ int ctl_dispatch(struct ctl_req *q)
 	rc = ctl_cmd_config(q, cmd, &handled);
 	if (!handled)
 		rc = ctl_cmd_net(q, cmd, &handled);
+	if (!handled)
+		rc = ctl_cmd_peer_device(q, cmd, &handled);
 	if (!handled)
 		rc = ctl_cmd_status(q, cmd, &handled);
 	if (!handled) {

@@ -481,3 +481,25 @@ def test_acknowledged_writes_survive_primary_kill(tmp_path):
         finally:
             for d in nodes:
                 d.stop()
+
+
+def test_peer_device_options_as_drbdadm_sets_them(udrbdd, tmp_path):
+    """drbdadm up's peer-device-options call (golden s01 -d up) is accepted,
+    and `show` prints the values as DRBD 9 does (golden s01 05 show.out)."""
+    disk = make_backing(str(tmp_path / "disk.img"), 16 * MiB)
+    for args in (("new-resource", "r0", "0"), ("new-minor", "r0", "0", "0"),
+                 ("new-peer", "r0", "1", "--_name=b", "--protocol=C"),
+                 ("new-path", "r0", "1", "ipv4:10.99.0.1:7789", "ipv4:10.99.0.2:7789"),
+                 ("peer-device-options", "r0", "1", "0", "--c-max-rate=1M",
+                  "--c-plan-ahead=0", "--resync-rate=1M"),
+                 ("attach", "0", disk, disk, "internal"), ("connect", "r0", "1")):
+        udrbdd.run(*args, check=True)
+    golden = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "testdata",
+                          "drbd9-cli", "s01-two-node-sync", "a", "05-up-connecting-peer-absent",
+                          "show.out")
+    want = open(golden).read().replace('"/dev/vda"', f'"{disk}"')
+    assert udrbdd.run("show", "r0").stdout == want
+    r = udrbdd.run("peer-device-options", "r0", "1", "7", "--c-max-rate=1M")
+    assert r.returncode == 10 and "(162)" in r.stderr
+    r = udrbdd.run("peer-device-options", "r0", "1", "0", "--c-plan-ahead=301")
+    assert r.returncode == 20 and "Option --c-plan-ahead: invalid argument '301'" in r.stderr
