@@ -91,10 +91,20 @@ def start_pair(tmp_path, copy_disk=False):
     """Two udrbdd on loopback, paths crossed, each with r0 (node ids 0/1).
     copy_disk: node b starts from a copy of a's backing file (same data
     generation), as after cloning a disk."""
-    from conftest import Udrbdd
-    import shutil
     pa, pb = free_port(), free_port()
     nodes = []
+    try:
+        _bring_up_pair(tmp_path, copy_disk, nodes, pa, pb)
+    except BaseException:
+        for d in nodes:   # a failed set-up leaves no process behind
+            d.stop()
+        raise
+    return nodes
+
+
+def _bring_up_pair(tmp_path, copy_disk, nodes, pa, pb):
+    from conftest import Udrbdd
+    import shutil
     for name, me, peer, other in (("a", pa, pb, "b"), ("b", pb, pa, "a")):
         os.makedirs(tmp_path / name)
         d = Udrbdd(str(tmp_path / name)).start()
@@ -117,7 +127,6 @@ def start_pair(tmp_path, copy_disk=False):
             d.run("new-current-uuid", "0", "--clear-bitmap", check=True)
             d.run("detach", "0", check=True)
             d.run("attach", "0", disk, disk, "internal", check=True)
-    return nodes
 
 
 def wait_status(d, want, timeout=20):
