@@ -40,6 +40,11 @@ int conn_send_state(struct connection *c, struct peer_device *pd);
 int conn_send_uuids(struct connection *c, struct peer_device *pd);
 
 /* Writes from the peer and acks of ours (core/conn_rx_data.c). */
+struct wire_data;
+/* Reads a p_data packet's fixed part and its data (into the aligned data
+ * buffer) after its header. */
+int conn_recv_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,
+		   size_t cap, struct wire_data *d);
 int conn_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,
 		 size_t cap);
 int conn_rx_barrier(struct connection *c, const uint8_t *pl, uint32_t len);

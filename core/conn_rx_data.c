@@ -25,30 +25,37 @@ static int send_ack(struct connection *c, uint16_t cmd, uint16_t vnr, const stru
 	return n < 0 ? n : conn_send(c, WIRE_SOCK_META, buf, (size_t)n);
 }
 
-int conn_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,
-		 size_t cap)
+int conn_recv_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,
+		   size_t cap, struct wire_data *d)
 {
-	uint8_t fixed[64];
 	uint32_t flen = wire_data_fixed_size(pkt->hdr.cmd);
-	struct peer_device *pd;
-	struct wire_data d;
 	struct wire_blob digest;
-	int err, wr;
+	uint8_t fixed[64];
+	int err;
 
 	if (pkt->hdr.length < flen)
 		return -EPROTO;
 	err = conn_recv_bytes(c, WIRE_SOCK_DATA, fixed, flen, -1);
 	if (err)
 		return err;
-	if (wire_data_decode(&c->proto, pkt->hdr.cmd, fixed, flen, pkt->hdr.length, &d, &digest)) {
+	if (wire_data_decode(&c->proto, pkt->hdr.cmd, fixed, flen, pkt->hdr.length, d, &digest)) {
 		plat_err("%s %s: malformed %s: %s", c->res->name, c->conf.name,
 			 wire_cmd_name(pkt->hdr.cmd), wire_last_error());
 		return -EPROTO;
 	}
-	if (d.digest_size || d.data_size > cap)
+	if (d->digest_size || d->data_size > cap)
 		return -EPROTO; /* no data-integrity-alg agreed; 1 MiB at most */
 	/* Read it whole before anything else: the stream must stay in step. */
-	err = conn_recv_bytes(c, WIRE_SOCK_DATA, data, d.data_size, -1);
+	return conn_recv_bytes(c, WIRE_SOCK_DATA, data, d->data_size, -1);
+}
+
+int conn_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,
+		 size_t cap)
+{
+	struct peer_device *pd;
+	struct wire_data d;
+	int err = conn_recv_data(c, pkt, data, cap, &d), wr;
+
 	if (err)
 		return err;
 	c->rx_epoch_writes++;

@@ -13,18 +13,23 @@
 #include "core/repl.h"
 #include "md/md.h"
 
+/* Who is doing I/O: the NBD client of a Primary, a Primary peer writing
+ * to this Secondary, or resync (in either role: a SyncSource may be
+ * Secondary). */
+enum io_origin { IO_LOCAL, IO_PEER, IO_RESYNC };
+
 /* Enters the request path; fails when the disk is gone or failed, so
- * nothing ever returns stale or zeroed data as if it were good. Writes
- * from a peer (for_peer) come while this node is Secondary. */
-static int io_begin_as(struct device *dev, bool for_peer)
+ * nothing ever returns stale or zeroed data as if it were good. */
+static int io_begin_as(struct device *dev, enum io_origin who)
 {
+	bool primary = dev->res->role == R_PRIMARY;
 	int err = 0;
 
 	plat_mutex_lock(&dev->io_lock);
 	if (dev->io_blocked || dev->failed_pending || !dev->data ||
 	    dev->disk < D_INCONSISTENT)
 		err = -EIO;
-	else if ((dev->res->role == R_PRIMARY) == for_peer)
+	else if ((who == IO_LOCAL && !primary) || (who == IO_PEER && primary))
 		err = -EROFS;
 	else
 		dev->in_flight++;
@@ -34,22 +39,7 @@ static int io_begin_as(struct device *dev, bool for_peer)
 
 static int io_begin(struct device *dev)
 {
-	return io_begin_as(dev, false);
-}
-
-/* Resync I/O happens in either role (a SyncSource may be Secondary). */
-static int io_begin_resync(struct device *dev)
-{
-	int err = 0;
-
-	plat_mutex_lock(&dev->io_lock);
-	if (dev->io_blocked || dev->failed_pending || !dev->data ||
-	    dev->disk < D_INCONSISTENT)
-		err = -EIO;
-	else
-		dev->in_flight++;
-	plat_mutex_unlock(&dev->io_lock);
-	return err;
+	return io_begin_as(dev, IO_LOCAL);
 }
 
 static void io_end(struct device *dev)
@@ -141,7 +131,7 @@ int dev_io_write(void *ctx, const void *buf, uint32_t len, uint64_t off, bool fu
 int dev_peer_write(struct device *dev, const void *buf, uint32_t len, uint64_t off,
 		   bool fua)
 {
-	int err = io_begin_as(dev, true);
+	int err = io_begin_as(dev, IO_PEER);
 
 	if (err)
 		return err;
@@ -152,7 +142,7 @@ int dev_peer_write(struct device *dev, const void *buf, uint32_t len, uint64_t o
 
 int dev_peer_read(struct device *dev, void *buf, uint32_t len, uint64_t off)
 {
-	int err = io_begin_resync(dev);
+	int err = io_begin_as(dev, IO_RESYNC);
 
 	if (err)
 		return err;
@@ -165,7 +155,7 @@ int dev_peer_read(struct device *dev, void *buf, uint32_t len, uint64_t off)
 
 int dev_resync_write(struct device *dev, const void *buf, uint32_t len, uint64_t off)
 {
-	int err = io_begin_resync(dev);
+	int err = io_begin_as(dev, IO_RESYNC);
 
 	if (err)
 		return err;
@@ -176,7 +166,7 @@ int dev_resync_write(struct device *dev, const void *buf, uint32_t len, uint64_t
 
 int dev_peer_flush(struct device *dev)
 {
-	int err = io_begin_as(dev, true);
+	int err = io_begin_as(dev, IO_PEER);
 
 	if (err)
 		return err;

@@ -177,21 +177,9 @@ int resync_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t 
 		   size_t cap)
 {
 	struct peer_device *pd = conn_find_peer_device(c, pkt->hdr.vnr);
-	uint32_t flen = wire_data_fixed_size(pkt->hdr.cmd);
-	struct wire_blob digest;
 	struct wire_data d;
-	uint8_t fixed[64];
-	int err, wr;
+	int err = conn_recv_data(c, pkt, data, cap, &d), wr;
 
-	if (pkt->hdr.length < flen)
-		return -EPROTO;
-	err = conn_recv_bytes(c, WIRE_SOCK_DATA, fixed, flen, -1);
-	if (err)
-		return err;
-	if (wire_data_decode(&c->proto, pkt->hdr.cmd, fixed, flen, pkt->hdr.length, &d, &digest) ||
-	    d.digest_size || d.data_size > cap)
-		return -EPROTO;
-	err = conn_recv_bytes(c, WIRE_SOCK_DATA, data, d.data_size, -1);
 	if (err)
 		return err;
 	if (!pd || pd->repl != L_SYNC_TARGET)
