@@ -212,6 +212,32 @@ unknown:
 	return CONF_E_USAGE;
 }
 
+/* dump and dump-xml: without a resource they mean "all", they show
+ * resources of other hosts too, and the tree is not expanded. */
+static bool is_dump(const struct adm *a)
+{
+	return !strcmp(a->cmd->name, "dump") || !strcmp(a->cmd->name, "dump-xml");
+}
+
+static void dump_all(struct adm *a)
+{
+	struct conf_resource *r;
+	bool xml = !strcmp(a->cmd->name, "dump-xml");
+
+	if (xml)
+		conf_dump_xml_header(a->c, stdout);
+	else
+		conf_dump_header(a->c, stdout);
+	conf_for_each(r, a->c->resources) {
+		if (xml)
+			conf_dump_xml_resource(a->c, r, 1, stdout);
+		else
+			conf_dump_resource(a->c, r, stdout);
+	}
+	if (xml)
+		conf_dump_xml_footer(stdout);
+}
+
 static int run_all(struct adm *a, struct args *g)
 {
 	struct conf_resource *r;
@@ -219,16 +245,14 @@ static int run_all(struct adm *a, struct args *g)
 	int i, ret, worst = 0;
 	bool all = g->nnames == 1 && !strcmp(g->names[0], "all");
 
-	if (all || (!g->nnames && !strcmp(a->cmd->name, "dump"))) {
+	if (all || (!g->nnames && is_dump(a))) {
 		conf_for_each(r, a->c->resources)
 			verify_ips(a, r);
 		if (!a->c->valid)
 			exit(CONF_E_CONFIG_INVALID);
 	}
-	if (!strcmp(a->cmd->name, "dump") && (!g->nnames || all)) {
-		conf_dump_header(a->c, stdout);
-		conf_for_each(r, a->c->resources)
-			conf_dump_resource(a->c, r, stdout);
+	if (is_dump(a) && (!g->nnames || all)) {
+		dump_all(a);
 		return 0;
 	}
 	if (all) {
@@ -246,7 +270,7 @@ static int run_all(struct adm *a, struct args *g)
 		if ((ret = resolve(a, g->names[i], &x)))
 			exit(ret);
 		verify_ips(a, x.r);
-		if (!a->c->valid && strcmp(a->cmd->name, "dump"))
+		if (!a->c->valid && !is_dump(a))
 			exit(CONF_E_CONFIG_INVALID);
 		if ((ret = adm_call(a, a->cmd, &x)) > worst)
 			worst = ret;
@@ -276,7 +300,7 @@ int main(int argc, char **argv)
 	a.nbackend = g.nbackend;
 	if ((ret = check_backend(&a)))
 		return ret;
-	if (!a.cmd->no_res && strcmp(a.cmd->name, "dump") && !g.nnames) {
+	if (!a.cmd->no_res && !is_dump(&a) && !g.nnames) {
 		usage(stderr);
 		fprintf(stderr, "\nNo resource names specified\n");
 		return CONF_E_USAGE;
@@ -286,8 +310,10 @@ int main(int argc, char **argv)
 	if ((ret = conf_load(g.config, host, &a.c)))
 		return ret;
 	a.c->no_tty = !isatty(0) || !isatty(1);
-	if (strcmp(a.cmd->name, "dump") || a.dry_run || a.verbose)
+	if (!is_dump(&a) || a.dry_run || a.verbose)
 		conf_expand(a.c);
+	if (!is_dump(&a))
+		conf_resolve_resync_after(a.c);
 	if (!a.c->valid) {
 		conf_free(a.c);
 		return CONF_E_CONFIG_INVALID;

@@ -400,6 +400,12 @@ static int dump(struct adm *a, const struct adm_ctx *x)
 	return 0;
 }
 
+static int dump_xml(struct adm *a, const struct adm_ctx *x)
+{
+	conf_dump_xml_resource(a->c, x->r, 0, stdout);
+	return 0;
+}
+
 static const char *const t_force[] = { "force", NULL };
 static const char *const t_detach[] = { "force", "diskless", NULL };
 static const char *const t_connect[] = { "tentative", "discard-my-data", NULL };
@@ -450,6 +456,8 @@ const struct adm_cmd adm_cmds[] = {
 	  .help = "print the resources of this host" },
 	{ "sh-nop", sh_nop, ADM_RES, .no_res = true, .help = "parse and check the configuration" },
 	{ "dump", dump, ADM_RES, .verify_ips = true, .help = "print the configuration as parsed" },
+	{ "dump-xml", dump_xml, ADM_RES, .verify_ips = true,
+	  .help = "print the configuration as parsed, in XML" },
 	{ NULL, NULL, 0, .help = NULL },
 };
 

@@ -147,11 +147,17 @@ static void convert_resync_after(struct conf *c, struct conf_resource *r,
 void conf_expand(struct conf *c)
 {
 	struct conf_resource *r;
-	struct conf_volume *v;
-	struct conf_host *h;
 
 	conf_for_each(r, c->resources)
 		expand_resource(c, r);
+}
+
+void conf_resolve_resync_after(struct conf *c)
+{
+	struct conf_resource *r;
+	struct conf_volume *v;
+	struct conf_host *h;
+
 	conf_for_each(r, c->resources)
 		conf_for_each(h, r->hosts)
 			conf_for_each(v, h->volumes.head)

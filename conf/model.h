@@ -202,6 +202,10 @@ void conf_free(struct conf *c);
 /* Inheritance: common or template -> resource -> volumes/connections ->
  * peer devices, default device names (drbdadm's expansion step). */
 void conf_expand(struct conf *c);
+/* resync-after RES[/VNR] becomes the minor of that volume on this host
+ * (an unknown resource is an error, or dropped with a message when run
+ * from a script); drbdadm does it for every command but dump/dump-xml. */
+void conf_resolve_resync_after(struct conf *c);
 /* Peers of every connection, the implicit "_name" net option and
  * "bitmap no" towards diskless peers (what drbdadm does before it runs
  * commands that need peers). */
@@ -217,6 +221,13 @@ struct conf_volume *conf_volume(struct conf_volumes *vols, int vnr);
 /* drbdadm dump: the header (global/common), then each resource. */
 void conf_dump_header(struct conf *c, FILE *f);
 void conf_dump_resource(struct conf *c, const struct conf_resource *r, FILE *f);
+
+/* drbdadm dump-xml (conf/dump_xml.c): <config> with global and common,
+ * the resources (indent 1 inside <config>, 0 when named alone), </config>. */
+void conf_dump_xml_header(struct conf *c, FILE *f);
+void conf_dump_xml_resource(struct conf *c, const struct conf_resource *r, int indent,
+			    FILE *f);
+void conf_dump_xml_footer(FILE *f);
 
 /* ---- options (conf/options.c) ------------------------------------------- */
 

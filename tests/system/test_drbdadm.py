@@ -1,7 +1,7 @@
 """Our drbdadm against Debian's drbd-utils 9.22 drbdadm, on the corpus in
 tests/conf/: for every valid file, every host named in it and every
 resource of that host, the dry-run command lines (-d up/down/adjust/
-primary/create-md/...) and the dump are byte-identical; every broken file
+primary/create-md/...), dump and dump-xml are byte-identical; every broken file
 fails with both, ours naming the file and line. Each run happens in a UTS
 namespace whose host name is the config's host (drbdadm picks its "on"
 section by host name), and a dump in a network namespace that holds that
@@ -112,16 +112,17 @@ def test_valid_dry_run(name):
     assert checked or "win" in name, f"{name}: no host/resource was compared"
 
 
+@pytest.mark.parametrize("cmd", ["dump", "dump-xml", "-d dump-xml"])
 @pytest.mark.parametrize("name", corpus("v"))
-def test_valid_dump(name):
+def test_valid_dump(name, cmd):
     preflight()
     net = addresses_of(name)
     for host in hosts_of(name):
         # A floating section is this host's when the machine has its
         # address: give the namespace only that one.
         here = ([host], []) if re.fullmatch(r"[0-9.]+", host) else net
-        for res in [None] + resources_for(name, host):
-            args = ["-c", name, "dump"] + ([res] if res else [])
+        for res in [None, "all"] + resources_for(name, host):
+            args = ["-c", name] + cmd.split() + ([res] if res else [])
             real, ours = both(host, args, here)
             where = f"{name} on {host}: drbdadm {' '.join(args)}"
             assert ours.returncode == real.returncode, \
