@@ -24,11 +24,46 @@ fio_write() {
 	fio --name=b --ioengine=nbd --uri="$1" --rw="$2" --bs="$3" --iodepth="$4" \
 		--size="$5" --time_based --runtime="$6" --ramp_time=2 \
 		--output-format=json --output="$7" >/dev/null
-	python3 -c '
-import json, sys
-j = json.load(open(sys.argv[1]))["jobs"][0]["write"]
-print("%.0f %.1f" % (j["iops"], j["bw_bytes"] / 1048576))' "$7"
+	fio_stats "$7" | cut -d' ' -f1,2
+}
+
+# mib SIZE (1G, 256M, 512K or bytes) -> whole MiB
+mib() {
+	python3 -c "
+s='$1'; u={'K':1/1024,'M':1,'G':1024}
+print(int(float(s[:-1])*u[s[-1]]) if s[-1] in u else int(s)//1048576)"
 }
 
 ratio() { python3 -c "print('%.2f' % ($1 / $2 if $2 else 0))"; }
 median() { python3 -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
+
+# fio_stats JSON -> "iops MiB/s lat50_us lat99_us" of a finished fio run's
+# writes (latency: total when run with --lat_percentiles=1, else completion)
+fio_stats() {
+	python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))["jobs"][0]["write"]
+lat = j.get("lat_ns", {}).get("percentile") or j["clat_ns"].get("percentile", {})
+p = lambda q: lat.get(q, 0) / 1000
+print("%.0f %.1f %.1f %.1f" % (j["iops"], j["bw_bytes"] / 1048576, p("50.000000"), p("99.000000")))' "$1"
+}
+
+# wait_listen NS PORT: until something listens on PORT in namespace NS
+wait_listen() {
+	i=0
+	until ip netns exec "$1" ss -Htln "sport = :$2" | grep -q .; do
+		i=$((i + 1)); [ $i -lt 100 ] || { echo "nothing listens on $2 in $1" >&2; exit 1; }
+		sleep 0.05
+	done
+}
+
+# iperf_mbit NS ADDR RUNTIME JSON [IPERF3-OPTION...] -> Mbit/s received,
+# one stream from namespace NS to an iperf3 server on ADDR:5201
+iperf_mbit() {
+	ns=$1 addr=$2 t=$3 out=$4; shift 4
+	ip netns exec "$ns" iperf3 -c "$addr" -p 5201 -t "$t" -J "$@" >"$out"
+	python3 -c '
+import json, sys
+print("%.0f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' \
+		"$out"
+}

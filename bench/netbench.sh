@@ -45,75 +45,25 @@ PIDS=
 cleanup() { for p in $PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
-# A request of REQ bytes answered by REP bytes, COUNT times, on one
-# TCP_NODELAY connection, as a replicated write and its ack would go.
-PINGPONG='
-import socket, statistics, sys, time
-mode, host, port, req, rep = sys.argv[1:6]
-port, req, rep = int(port), int(req), int(rep)
-def recv_exactly(c, n, buf):
-    view = memoryview(buf)[:n]
-    while view:
-        k = c.recv_into(view)
-        if not k:
-            return False
-        view = view[k:]
-    return True
-if mode == "server":
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((host, port))
-    s.listen()
-    while True:
-        c, _ = s.accept()
-        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        buf, out = bytearray(req), bytes(rep)
-        while recv_exactly(c, req, buf):
-            c.sendall(out)
-        c.close()
-count = int(sys.argv[6])
-c = socket.create_connection((host, port))
-c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-msg, buf, rtt = bytes(req), bytearray(rep), []
-for i in range(count + count // 10):
-    t = time.perf_counter_ns()
-    c.sendall(msg)
-    recv_exactly(c, rep, buf)
-    if i >= count // 10:                # the first tenth warms up
-        rtt.append((time.perf_counter_ns() - t) / 1000)
-rtt.sort()
-print("%.1f %.1f" % (statistics.median(rtt), rtt[int(len(rtt) * 0.99) - 1]))
-'
-
-wait_listen() { # NS PORT
-	i=0
-	until ip netns exec "$1" ss -Htln "sport = :$2" | grep -q .; do
-		i=$((i + 1)); [ $i -lt 100 ] || { echo "nothing listens on $2 in $1" >&2; exit 1; }
-		sleep 0.05
-	done
-}
+PINGPONG=$ROOT/bench/pingpong.py
 
 serve() { # NS ADDR: iperf3 on 5201, ping-pong servers on 7001 (32 B) and 7002 (4 KiB)
 	ip netns exec "$1" iperf3 -s -B "$2" -p 5201 >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
-	ip netns exec "$1" python3 -c "$PINGPONG" server "$2" 7001 32 32 &
+	ip netns exec "$1" python3 "$PINGPONG" server "$2" 7001 32 32 &
 	PIDS="$PIDS $!"
-	ip netns exec "$1" python3 -c "$PINGPONG" server "$2" 7002 4096 32 &
+	ip netns exec "$1" python3 "$PINGPONG" server "$2" 7002 4096 32 &
 	PIDS="$PIDS $!"
 	for p in 5201 7001 7002; do wait_listen "$1" $p; done
 }
 
 iperf() { # NS ADDR [IPERF3-OPTION...] -> Mbit/s received
 	ns=$1 addr=$2; shift 2
-	ip netns exec "$ns" iperf3 -c "$addr" -p 5201 -t "$RUNTIME" -J "$@" >"$WORK/iperf.json"
-	python3 -c '
-import json, sys
-print("%.0f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' \
-		"$WORK/iperf.json"
+	iperf_mbit "$ns" "$addr" "$RUNTIME" "$WORK/iperf.json" "$@"
 }
 
 pingpong() { # NS ADDR PORT REQ -> "median p99" in microseconds
-	ip netns exec "$1" python3 -c "$PINGPONG" client "$2" "$3" "$4" 32 "$COUNT"
+	ip netns exec "$1" python3 "$PINGPONG" client "$2" "$3" "$4" 32 "$COUNT"
 }
 
 serve "$B" "$ADDR_B"

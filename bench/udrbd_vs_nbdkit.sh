@@ -42,10 +42,7 @@ trap cleanup EXIT INT TERM
 # Written out, not just allocated: a write into an unwritten (fallocated)
 # extent costs a journal commit per write under O_DSYNC, which would measure
 # ext4, not the servers.
-dd if=/dev/zero of="$FILE" bs=1M count=$(python3 -c "
-s='$SIZE'; u={'K':1/1024,'M':1,'G':1024}
-print(int(float(s[:-1])*u[s[-1]]) if s[-1] in u else int(s)//1048576)") \
-	conv=fsync status=none
+dd if=/dev/zero of="$FILE" bs=1M count="$(mib "$SIZE")" conv=fsync status=none
 "$BUILD/md/drbdmeta" --force 0 v09 "$FILE" internal create-md 1 >/dev/null 2>&1
 
 
