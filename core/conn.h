@@ -98,6 +98,18 @@ struct peer_device {
 	uint64_t rs_sect_in;		/* sectors written since the last tick */
 	uint64_t rs_failed;		/* sectors the source could not give */
 	uint64_t rs_total;		/* bits out of sync when it started */
+	uint64_t rs_start_ns;		/* resync or verify started (status) */
+	uint64_t rs_same_csum;		/* bits found equal by csums-alg */
+	bool rs_csums;			/* this resync compares checksums */
+
+	/* Online verify (core/verify.c), under rs_mutex. Positions in
+	 * sectors, counts in 4 KiB blocks as DRBD's ov_left. */
+	uint64_t ov_start, ov_stop;	/* stop: UINT64_MAX = to the end */
+	uint64_t ov_position;		/* VerifyS: the next request */
+	uint64_t ov_left, ov_total;
+	uint64_t ov_oos;		/* blocks found out of sync */
+	uint64_t ov_oos_start, ov_oos_size;	/* the run being found (sectors) */
+	bool ov_started;		/* VerifyT: the first request came */
 };
 
 struct connection {
@@ -143,6 +155,11 @@ struct connection {
 	} barriers[64];			/* FIFO of closed, unacked epochs */
 	uint32_t barrier_head, barrier_count;
 
+	/* A cluster-wide state change we asked for (core/conn_req.c), under
+	 * repl_lock: one at a time. */
+	bool sr_waiting, sr_answered;
+	int sr_result;
+
 	/* Receiver side of writes (worker thread only). */
 	uint32_t rx_epoch_writes;
 	uint32_t ack_seq;
@@ -180,6 +197,16 @@ struct peer_device *conn_find_peer_device(struct connection *c, unsigned volume)
 /* "ipv4:10.0.0.1:7789", "ipv6:[fd00::1]:7789", "10.0.0.1:7789". */
 int conn_parse_address(const char *s, char *host, size_t hostlen, uint16_t *port,
 		       bool *ipv6);
+
+/* Asks the peer to agree to a state change of one volume (8.4's
+ * cluster-wide change, drbd-wire-protocol.md §14), mask/val in our view:
+ * P_STATE_CHG_REQ, then waits for P_STATE_CHG_REPLY. Returns its SS_*
+ * code, SS_NEED_CONNECTION when the connection goes, SS_TIMEOUT after the
+ * net timeout. Called without eng->lock. */
+int conn_request_state(struct connection *c, struct peer_device *pd, uint32_t mask,
+		       uint32_t val);
+/* Sends our P_STATE of one volume now (any thread, without eng->lock). */
+int conn_send_state(struct connection *c, struct peer_device *pd);
 
 /* Sends P_STATE (and P_UUIDS first when uuids) to every connected peer
  * after a role change; caller holds eng->lock. */

@@ -36,7 +36,6 @@ int conn_handshake(struct connection *c);
  * the thread had failed on its own (the reason is in c->meta_err). */
 int conn_meta_start(struct connection *c);
 bool conn_meta_stop(struct connection *c);
-int conn_send_state(struct connection *c, struct peer_device *pd);
 int conn_send_uuids(struct connection *c, struct peer_device *pd);
 
 /* Writes from the peer and acks of ours (core/conn_rx_data.c). */
@@ -48,6 +47,10 @@ int conn_recv_data(struct connection *c, const struct wire_packet *pkt, uint8_t 
 int conn_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,
 		 size_t cap);
 int conn_rx_barrier(struct connection *c, const uint8_t *pl, uint32_t len);
+/* P_STATE_CHG_REPLY / P_CONN_ST_CHG_REPLY (meta socket). */
+int conn_rx_state_reply(struct connection *c, const uint8_t *pl, uint32_t len);
+/* The connection is going: a waiting requester gets SS_NEED_CONNECTION. */
+void conn_state_req_cancel(struct connection *c);
 /* -ENOENT: not an ack. */
 int conn_rx_ack(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl);
 

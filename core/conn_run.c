@@ -283,6 +283,10 @@ static int on_state(struct connection *c, struct peer_device *pd, const uint8_t 
 	    (es.repl == L_WF_BITMAP_T ||
 	     (was <= D_INCONSISTENT && es.disk == D_UP_TO_DATE && pd->dev->disk <= D_INCONSISTENT)))
 		return decide(c, pd);
+	if (pd->repl == L_VERIFY_T && es.repl == L_ESTABLISHED) {
+		verify_peer_done(c, pd);
+		return 0;
+	}
 	if (pd->repl == L_SYNC_SOURCE && es.repl == L_ESTABLISHED && es.disk == D_UP_TO_DATE) {
 		resync_source_finished(c, pd);
 		return 0;
@@ -291,10 +295,28 @@ static int on_state(struct connection *c, struct peer_device *pd, const uint8_t 
 	return 0;
 }
 
-/* An 8.4 peer asks before a state change that involves us (its forced
- * promotion, a disconnect; §14). A Secondary without dual-primary
- * ambitions has nothing to object to: yes, on the meta socket. The new
- * state itself follows as P_UUIDS / P_STATE. */
+/* What a peer's request asks of one volume, in our view (§14): a verify
+ * with us as VerifyT needs our agreement and our state; anything else (its
+ * forced promotion, a disconnect) a Secondary without dual-primary
+ * ambitions has nothing to object to, and the new state itself follows as
+ * P_UUIDS / P_STATE. */
+static int judge_request(struct connection *c, const struct wire_packet *pkt,
+			 const struct wire_req_state *req)
+{
+	struct wire_state mask, val;
+	struct peer_device *pd;
+	enum drbd_conn_state cs;
+	enum drbd_repl_state l;
+
+	wire_state_unpack(wire_state_req_to_local(req->mask), &mask);
+	wire_state_unpack(wire_state_req_to_local(req->val), &val);
+	if (mask.conn != WIRE_CONN_MASK_VAL || wire_conn_to_engine(val.conn, &cs, &l) ||
+	    l != L_VERIFY_T)
+		return SS_SUCCESS;
+	pd = conn_find_peer_device(c, pkt->hdr.vnr);
+	return pd ? verify_peer_request(c, pd) : SS_NOT_SUPPORTED;
+}
+
 static int on_state_request(struct connection *c, const struct wire_packet *pkt,
 			    const uint8_t *pl)
 {
@@ -302,14 +324,14 @@ static int on_state_request(struct connection *c, const struct wire_packet *pkt,
 							 : P_CONN_ST_CHG_REPLY;
 	struct wire_req_state req;
 	uint8_t buf[WIRE_HEADER_MAX + 4];
-	int n;
+	int n, rv;
 
 	if (wire_req_state_decode(pl, pkt->hdr.length, &req))
 		return -EPROTO;
-	plat_info("%s %s: peer state change request mask 0x%x val 0x%x: accepted",
-		  c->res->name, c->conf.name, req.mask, req.val);
-	n = wire_req_state_reply_encode(&c->proto, reply, pkt->hdr.vnr, SS_SUCCESS, buf,
-					sizeof(buf));
+	rv = judge_request(c, pkt, &req);
+	plat_info("%s %s: peer state change request mask 0x%x val 0x%x: %s", c->res->name,
+		  c->conf.name, req.mask, req.val, rv >= SS_SUCCESS ? "accepted" : "refused");
+	n = wire_req_state_reply_encode(&c->proto, reply, pkt->hdr.vnr, rv, buf, sizeof(buf));
 	return n < 0 ? n : conn_send(c, WIRE_SOCK_META, buf, (size_t)n);
 }
 
@@ -460,9 +482,18 @@ static int receive_one(struct connection *c, uint8_t *pl, uint8_t *data)
 		return -EPROTO;
 	}
 	err = conn_recv_bytes(c, WIRE_SOCK_DATA, pl, pkt.hdr.length, -1);
-	if (!err && pkt.hdr.cmd == P_RS_DATA_REQUEST)
+	if (err)
+		return err;
+	switch (pkt.hdr.cmd) {
+	case P_RS_DATA_REQUEST:
 		return resync_rx_request(c, &pkt, pl, data);
-	return err ? err : dispatch(c, &pkt, pl);
+	case P_OV_REQUEST:
+		return verify_rx_request(c, &pkt, pl, data);
+	case P_OV_REPLY:
+		return verify_rx_reply(c, &pkt, pl, data);
+	default:
+		return dispatch(c, &pkt, pl);
+	}
 }
 
 int conn_run(struct connection *c)
@@ -487,6 +518,7 @@ int conn_run(struct connection *c)
 	/* Resync requests stop; writers' waits fail and their blocks go out
 	 * of sync before the sockets close. */
 	set_handshaking(c, false);
+	conn_state_req_cancel(c);
 	resync_stop_all(c);
 	repl_connection_down(c);
 	lost_peer(c);

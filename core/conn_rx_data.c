@@ -103,6 +103,19 @@ int conn_rx_barrier(struct connection *c, const uint8_t *pl, uint32_t len)
 	return n < 0 ? n : conn_send(c, WIRE_SOCK_META, buf, (size_t)n);
 }
 
+/* The source could not read a block: for a resync it stays out of sync,
+ * for a verify it is skipped. */
+static int neg_rs_dreply(struct connection *c, uint16_t vnr, const struct wire_block_ack *a)
+{
+	struct peer_device *pd = conn_find_peer_device(c, vnr);
+
+	if (pd && pd->repl == L_VERIFY_S) {
+		verify_rx_neg(c, pd, a->sector, a->blksize);
+		return 0;
+	}
+	return resync_rx_neg(c, vnr, a->sector, a->blksize);
+}
+
 /* The meta socket's acks of our writes (core/conn_meta.c). */
 int conn_rx_ack(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl)
 {
@@ -122,7 +135,7 @@ int conn_rx_ack(struct connection *c, const struct wire_packet *pkt, const uint8
 		if (wire_block_ack_decode(pl, pkt->hdr.length, &a))
 			return -EPROTO;
 		if (pkt->hdr.cmd == P_NEG_RS_DREPLY)
-			return resync_rx_neg(c, pkt->hdr.vnr, a.sector, a.blksize);
+			return neg_rs_dreply(c, pkt->hdr.vnr, &a);
 		if (a.block_id == ID_SYNCER) {
 			/* Resync traffic: a written block is in sync; a failed
 			 * one stays out of sync for the next resync. */
@@ -132,6 +145,13 @@ int conn_rx_ack(struct connection *c, const struct wire_packet *pkt, const uint8
 		}
 		repl_ack(c, a.block_id, pkt->hdr.cmd == P_NEG_ACK ? -EIO : 0);
 		return 0;
+	case P_OV_RESULT:
+		if (wire_block_ack_decode(pl, pkt->hdr.length, &a))
+			return -EPROTO;
+		return verify_rx_result(c, pkt->hdr.vnr, &a);
+	case P_STATE_CHG_REPLY:
+	case P_CONN_ST_CHG_REPLY:
+		return conn_rx_state_reply(c, pl, pkt->hdr.length);
 	default:
 		return -ENOENT;
 	}

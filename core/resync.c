@@ -142,6 +142,11 @@ static int start_as_source(struct connection *c, struct peer_device *pd)
 	err = md_sb_write(pd->dev->md);
 	pd->dev->resync_source++;
 	plat_mutex_unlock(&c->res->eng->lock);
+	plat_mutex_lock(&pd->rs_mutex);
+	pd->rs_total = md_bm_count(pd->dev->md, slot_of(pd));
+	pd->rs_failed = pd->rs_same_csum = 0;
+	pd->rs_start_ns = plat_now_ns();
+	plat_mutex_unlock(&pd->rs_mutex);
 	if (err)
 		return err;
 	/* apv >= 96: P_SYNC_UUID after the state change (§10.1 8.1). */

@@ -20,6 +20,22 @@ int resync_target_start(struct connection *c, struct peer_device *pd);
 int resync_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,
 		   size_t cap);
 int resync_rx_neg(struct connection *c, uint16_t vnr, uint64_t sector, uint32_t size);
+/* Online verify (core/verify.c). verify_start runs for drbdsetup verify
+ * without eng->lock: asks the peer, then becomes VerifyS; returns the
+ * SS_* code (also set in r). */
+struct cmd_reply;
+struct wire_block_ack;
+int verify_start(struct connection *c, struct peer_device *pd, uint64_t start, uint64_t stop,
+		 struct cmd_reply *r);
+int verify_peer_request(struct connection *c, struct peer_device *pd);
+int verify_rx_request(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl,
+		      uint8_t *data);
+int verify_rx_reply(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl,
+		    uint8_t *data);
+int verify_rx_result(struct connection *c, uint16_t vnr, const struct wire_block_ack *a);
+void verify_rx_neg(struct connection *c, struct peer_device *pd, uint64_t sector, uint32_t size);
+void verify_peer_done(struct connection *c, struct peer_device *pd);
+
 /* Ends every request thread of the connection (it is going down). */
 void resync_stop_all(struct connection *c);
 

@@ -145,8 +145,9 @@ int resync_target_start(struct connection *c, struct peer_device *pd)
 		pd->rs_thread = NULL;
 	}
 	pd->rs_stop = false;
-	pd->rs_in_flight = pd->rs_sect_in = pd->rs_failed = 0;
+	pd->rs_in_flight = pd->rs_sect_in = pd->rs_failed = pd->rs_same_csum = 0;
 	pd->rs_total = md_bm_count(pd->dev->md, slot_of(pd));
+	pd->rs_start_ns = plat_now_ns();
 	plat_notice("%s/%u %s: resync started: %llu KiB to fetch", c->res->name,
 		    pd->dev->volume, c->conf.name, (unsigned long long)pd->rs_total * 4);
 	return plat_thread_start(&pd->rs_thread, rs_main, pd, "udrbd-resync");

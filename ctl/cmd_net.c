@@ -2,6 +2,7 @@
  * disconnect, del-peer, net-options, and the net option values. */
 #include "core/conn.h"
 #include "ctl/cmd_config.h"
+#include "ctl/cmd_net.h"
 #include "ctl/errors.h"
 
 #include <stddef.h>
@@ -154,7 +155,7 @@ static int net_options(struct ctl_req *q, const struct args *a, struct net_conf 
 }
 
 /* "RES PEER_NODE_ID": the resource and its connection. */
-static struct connection *conn_args(struct ctl_req *q, const struct args *a, int *rc)
+struct connection *ctl_conn_args(struct ctl_req *q, const struct args *a, int *rc)
 {
 	struct resource *res = engine_find_resource(q->eng, a->pos[0]);
 	struct cmd_reply r;
@@ -174,7 +175,7 @@ static struct connection *conn_args(struct ctl_req *q, const struct args *a, int
 	return NULL;
 }
 
-static int need_args(struct ctl_req *q, const struct args *a, int n, const char *const *names)
+int ctl_need_args(struct ctl_req *q, const struct args *a, int n, const char *const *names)
 {
 	if (a->npos >= n)
 		return 0;
@@ -189,7 +190,7 @@ static int cmd_new_peer(struct ctl_req *q, const struct args *a)
 	struct net_conf nc;
 	struct cmd_reply r;
 	unsigned id;
-	int rc = need_args(q, a, 2, names);
+	int rc = ctl_need_args(q, a, 2, names);
 
 	if (rc)
 		return rc;
@@ -217,9 +218,9 @@ static int cmd_net_options(struct ctl_req *q, const struct args *a)
 	static const char *const names[] = { "resource", "peer_node_id" };
 	struct connection *c;
 	struct net_conf nc;
-	int rc = need_args(q, a, 2, names);
+	int rc = ctl_need_args(q, a, 2, names);
 
-	if (rc || !(c = conn_args(q, a, &rc)))
+	if (rc || !(c = ctl_conn_args(q, a, &rc)))
 		return rc;
 	nc = c->conf;
 	rc = net_options(q, a, &nc);
@@ -236,9 +237,9 @@ static int cmd_path(struct ctl_req *q, const struct args *a, bool add)
 					     "remote-addr" };
 	struct connection *c;
 	struct cmd_reply r;
-	int rc = need_args(q, a, 4, names);
+	int rc = ctl_need_args(q, a, 4, names);
 
-	if (rc || !(c = conn_args(q, a, &rc)))
+	if (rc || !(c = ctl_conn_args(q, a, &rc)))
 		return rc;
 	cmd_reply_init(&r);
 	if (add)
@@ -253,9 +254,9 @@ static int cmd_conn(struct ctl_req *q, const struct args *a, const char *cmd)
 	static const char *const names[] = { "resource", "peer_node_id" };
 	struct connection *c;
 	struct cmd_reply r;
-	int rc = need_args(q, a, 2, names);
+	int rc = ctl_need_args(q, a, 2, names);
 
-	if (rc || !(c = conn_args(q, a, &rc)))
+	if (rc || !(c = ctl_conn_args(q, a, &rc)))
 		return rc;
 	cmd_reply_init(&r);
 	if (!strcmp(cmd, "connect"))
@@ -366,10 +367,10 @@ int ctl_cmd_peer_device(struct ctl_req *q, const char *cmd, bool *handled)
 	if (!*handled)
 		return 0;
 	rc = args_parse(&a, q->argc, q->argv, 2, pd_specs, 3, cmd, &q->err);
-	if (rc || (rc = need_args(q, &a, 3, names)))
+	if (rc || (rc = ctl_need_args(q, &a, 3, names)))
 		return rc;
 	plat_mutex_lock(&q->eng->lock);
-	c = conn_args(q, &a, &rc);
+	c = ctl_conn_args(q, &a, &rc);
 	if (c && (!ctl_parse_uint(a.pos[2], DRBD_VOLUME_MAX, &vol) ||
 		  !(pd = conn_find_peer_device(c, vol)))) {
 		struct cmd_reply r;

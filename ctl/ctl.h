@@ -24,6 +24,8 @@ int ctl_cmd_config(struct ctl_req *q, const char *cmd, bool *handled);
 int ctl_cmd_status(struct ctl_req *q, const char *cmd, bool *handled);
 int ctl_cmd_net(struct ctl_req *q, const char *cmd, bool *handled);
 int ctl_cmd_peer_device(struct ctl_req *q, const char *cmd, bool *handled);
+int ctl_cmd_wait(struct ctl_req *q, const char *cmd, bool *handled);
+int ctl_cmd_sync(struct ctl_req *q, const char *cmd, bool *handled);
 
 struct ctl_server;
 int ctl_server_start(struct engine *eng, const char *path, struct ctl_server **out);

@@ -7,7 +7,8 @@ static const char *const usage_cmds =
 	"new-resource new-minor del-minor del-resource attach detach disk-options\n"
 	"primary secondary down new-current-uuid status show events2\n"
 	"new-peer new-path del-path connect disconnect del-peer net-options\n"
-	"peer-device-options\n";
+	"peer-device-options verify pause-sync resume-sync invalidate invalidate-remote\n"
+	"outdate\n";
 
 int ctl_dispatch(struct ctl_req *q)
 {
@@ -27,7 +28,11 @@ int ctl_dispatch(struct ctl_req *q)
 	if (!handled)
 		rc = ctl_cmd_peer_device(q, cmd, &handled);
 	if (!handled)
+		rc = ctl_cmd_sync(q, cmd, &handled);
+	if (!handled)
 		rc = ctl_cmd_status(q, cmd, &handled);
+	if (!handled)
+		rc = ctl_cmd_wait(q, cmd, &handled);
 	if (!handled) {
 		strbuf_printf(&q->err, "drbdsetup: Unknown command '%s'\n", cmd);
 		return 20;

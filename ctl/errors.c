@@ -26,7 +26,13 @@ static const struct code_text ret_texts[] = {
 	{ ERR_DISK_CONFIGURED, "Device is attached to a disk (use detach first)" },
 	{ ERR_NET_CONFIGURED, "Device has a net-config (use disconnect first)" },
 	{ ERR_MINOR_INVALID, "Device minor not allocated" },
+	{ ERR_PAUSE_IS_SET, "Sync-pause flag is already set" },
+	{ ERR_PAUSE_IS_CLEAR, "Sync-pause flag is already cleared" },
 	{ ERR_NO_DISK, "Device does not have a disk-config" },
+	{ ERR_PIC_AFTER_DEP, "Sync-pause flag is already cleared.\n"
+			     "Note: Resync pause caused by a local resync-after dependency." },
+	{ ERR_PIC_PEER_DEP, "Sync-pause flag is already cleared.\n"
+			    "Note: Resync pause caused by the peer node." },
 	{ ERR_RES_NOT_KNOWN, "Unknown resource" },
 	{ ERR_RES_IN_USE, "Resource still in use (delete all minors first)" },
 	{ ERR_MINOR_CONFIGURED, "Minor still configured (down it first)" },
@@ -39,10 +45,20 @@ static const struct code_text rv_texts[] = {
 	{ SS_TWO_PRIMARIES, "Multiple primaries not allowed by config" },
 	{ SS_NO_UP_TO_DATE_DISK, "Need access to UpToDate data" },
 	{ SS_NO_LOCAL_DISK, "Can not resync without local disk" },
+	{ SS_NO_REMOTE_DISK, "Can not resync without remote disk" },
+	{ SS_CONNECTED_OUTDATES, "Refusing to be Outdated while Connected" },
+	{ SS_PRIMARY_NOP, "Refusing to be Primary while peer is not outdated" },
+	{ SS_RESYNC_RUNNING, "Can not start OV/resync since it is already active" },
+	{ SS_CW_FAILED_BY_PEER, "State change was refused by peer node" },
 	{ SS_IS_DISKLESS, "Device is diskless, the requested operation requires a disk" },
 	{ SS_DEVICE_IN_USE, "Device is held open by someone" },
+	{ SS_NO_VERIFY_ALG, "Need a verify algorithm to start online verify" },
+	{ SS_NEED_CONNECTION, "State change requires a connection" },
 	{ SS_LOWER_THAN_OUTDATED, "Disk state is lower than outdated" },
+	{ SS_NOT_SUPPORTED, "Peer does not support protocol" },
 	{ SS_IN_TRANSIENT_STATE, "In transient state, retry after next state change" },
+	{ SS_CONCURRENT_ST_CHG, "Concurrent state changes detected and aborted" },
+	{ SS_TIMEOUT, "Timeout in operation" },
 };
 
 static const char *lookup(const struct code_text *t, size_t n, int code)

@@ -91,7 +91,38 @@ static void snap_addr(struct ctl_addr *a, const char *host, uint16_t port, bool 
 	a->port = port;
 }
 
-static void snap_peer_device(const struct peer_device *pd, struct ctl_peer_device *v)
+/* Resync and verify progress as DRBD reports it (sectors, ms); the
+ * counters are the request threads', under rs_mutex. */
+static void snap_progress(struct peer_device *pd, struct ctl_peer_device_stats *s)
+{
+	bool verify = pd->repl == L_VERIFY_S || pd->repl == L_VERIFY_T;
+	bool sync = pd->repl >= L_SYNC_SOURCE && pd->repl <= L_PAUSED_SYNC_T;
+	uint64_t ms;
+
+	if (!verify && !sync)
+		return;
+	plat_mutex_lock(&pd->rs_mutex);
+	ms = (plat_now_ns() - pd->rs_start_ns) / 1000000;
+	s->rs_dt_start_ms = s->rs_dt1_ms = s->rs_dt0_ms = ms ? ms : 1;
+	if (verify) {
+		s->rs_total = pd->ov_total * 8;
+		s->ov_left = pd->ov_left * 8;
+		s->ov_start_sector = pd->ov_start;
+		s->ov_stop_sector = pd->ov_stop;
+		s->ov_position = pd->ov_start + (pd->ov_total - pd->ov_left) * 8;
+	} else {
+		s->rs_total = pd->rs_total * 8;
+		s->resync_failed = pd->rs_failed;
+		s->rs_same_csum = pd->rs_same_csum * 8;
+	}
+	plat_mutex_unlock(&pd->rs_mutex);
+	if (s->rs_total) {
+		uint64_t left = verify ? s->ov_left : s->out_of_sync;
+		s->rs_db0_sectors = s->rs_db1_sectors = s->rs_total > left ? s->rs_total - left : 0;
+	}
+}
+
+static void snap_peer_device(struct peer_device *pd, struct ctl_peer_device *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->volume = pd->dev->volume;
@@ -110,6 +141,7 @@ static void snap_peer_device(const struct peer_device *pd, struct ctl_peer_devic
 		if (slot >= 0)
 			v->stats.out_of_sync = md_bm_count(pd->dev->md, slot) * 8;
 	}
+	snap_progress(pd, &v->stats);
 	ctl_peer_device_opts_default(&v->opts);
 	v->opts.resync_rate = pd->rs.resync_rate;
 	v->opts.c_plan_ahead = pd->rs.c_plan_ahead;
