@@ -335,6 +335,30 @@ static int on_state_request(struct connection *c, const struct wire_packet *pkt,
 	return n < 0 ? n : conn_send(c, WIRE_SOCK_META, buf, (size_t)n);
 }
 
+/* The peer's resync settings matter to us only for the algorithms: both
+ * sides must use the same verify-alg and csums-alg, or the first handshake
+ * ends (§6.6: 8.4 disconnects on a difference in WFReportParams and adopts
+ * later changes). */
+static int on_sync_param(struct connection *c, const uint8_t *pl, uint32_t len)
+{
+	struct wire_sync_param sp = { 0 };
+	const char *what = NULL, *me = NULL, *peer = NULL;
+
+	if (wire_sync_param_decode(&c->proto, pl, len, &sp))
+		return -EPROTO;
+	if (!c->handshaking)
+		return 0;
+	if (strcmp(sp.verify_alg, c->conf.verify_alg))
+		what = "verify-alg", me = c->conf.verify_alg, peer = sp.verify_alg;
+	else if (c->proto.apv >= 89 && strcmp(sp.csums_alg, c->conf.csums_alg))
+		what = "csums-alg", me = c->conf.csums_alg, peer = sp.csums_alg;
+	if (!what)
+		return 0;
+	plat_err("%s %s: Different %s settings. me=\"%s\" peer=\"%s\"", c->res->name,
+		 c->conf.name, what, me, peer);
+	return -ENOTSUP;
+}
+
 /* One packet on the data socket. */
 static int dispatch(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl)
 {
@@ -346,7 +370,7 @@ static int dispatch(struct connection *c, const struct wire_packet *pkt, const u
 	switch (pkt->hdr.cmd) {
 	case P_SYNC_PARAM:
 	case P_SYNC_PARAM89:
-		return 0; /* the peer's resync settings matter only as SyncTarget */
+		return on_sync_param(c, pl, pkt->hdr.length);
 	case P_SIZES:
 		if (!(pd = volume_of(c, pkt)))
 			return 0;
@@ -486,6 +510,7 @@ static int receive_one(struct connection *c, uint8_t *pl, uint8_t *data)
 		return err;
 	switch (pkt.hdr.cmd) {
 	case P_RS_DATA_REQUEST:
+	case P_CSUM_RS_REQUEST:
 		return resync_rx_request(c, &pkt, pl, data);
 	case P_OV_REQUEST:
 		return verify_rx_request(c, &pkt, pl, data);

@@ -145,6 +145,10 @@ int conn_rx_ack(struct connection *c, const struct wire_packet *pkt, const uint8
 		}
 		repl_ack(c, a.block_id, pkt->hdr.cmd == P_NEG_ACK ? -EIO : 0);
 		return 0;
+	case P_RS_IS_IN_SYNC:
+		if (wire_block_ack_decode(pl, pkt->hdr.length, &a))
+			return -EPROTO;
+		return resync_rx_in_sync(c, pkt->hdr.vnr, a.sector, a.blksize);
 	case P_OV_RESULT:
 		if (wire_block_ack_decode(pl, pkt->hdr.length, &a))
 			return -EPROTO;

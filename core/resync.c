@@ -210,9 +210,32 @@ int resync_rx_sync_uuid(struct connection *c, const struct wire_packet *pkt, con
 	return err ? err : resync_target_start(c, pd);
 }
 
-/* Source: a block the target asks for. Reads and sends it under the
- * device's resync lock, so it cannot overtake an application write of the
- * same block on the wire (core/repl.c takes the lock while resyncing). */
+/* Checksum-based resync (§12): the target sent the csums-alg digest of
+ * its block; equal means in sync on both sides, nothing to send. */
+static bool same_csum(struct connection *c, const struct wire_blob *theirs, const uint8_t *data,
+		      uint32_t len)
+{
+	enum plat_hash_alg alg = plat_hash_by_name(c->conf.csums_alg);
+	uint8_t mine[PLAT_HASH_MAX_LEN];
+
+	return alg != PLAT_HASH_NONE && theirs->len == plat_hash_len(alg) &&
+	       !plat_hash(alg, data, len, mine) && !memcmp(mine, theirs->ptr, theirs->len);
+}
+
+static int send_rs_ack(struct connection *c, uint16_t cmd, uint16_t vnr,
+		       const struct wire_block_req *r)
+{
+	struct wire_block_ack a = { r->sector, r->block_id, r->blksize, ++c->ack_seq };
+	uint8_t hdr[WIRE_HEADER_MAX + 24];
+	int n = wire_block_ack_encode(&c->proto, cmd, vnr, &a, hdr, sizeof(hdr));
+
+	return n < 0 ? n : conn_send(c, WIRE_SOCK_META, hdr, (size_t)n);
+}
+
+/* Source: a block the target asks for (P_RS_DATA_REQUEST, or with its
+ * digest P_CSUM_RS_REQUEST). Reads and sends it under the device's resync
+ * lock, so it cannot overtake an application write of the same block on
+ * the wire (core/repl.c takes the lock while resyncing). */
 int resync_rx_request(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl,
 		      uint8_t *data)
 {
@@ -224,18 +247,23 @@ int resync_rx_request(struct connection *c, const struct wire_packet *pkt, const
 	int n, err;
 
 	if (wire_block_req_decode(pkt->hdr.cmd, pl, pkt->hdr.length, &r, &digest) || !pd ||
-	    r.blksize > (1u << 20))
+	    r.blksize > (1u << 20) || r.sector + (r.blksize >> 9) > pd->dev->size_sect)
 		return -EPROTO;
 	d.sector = r.sector;
 	d.block_id = r.block_id;
 	plat_mutex_lock(&pd->dev->rs_lock);
 	err = dev_peer_read(pd->dev, data, r.blksize, r.sector << 9);
 	if (err) {
-		struct wire_block_ack a = { r.sector, r.block_id, r.blksize, 0 };
 		plat_mutex_unlock(&pd->dev->rs_lock);
-		n = wire_block_ack_encode(&c->proto, P_NEG_RS_DREPLY, pkt->hdr.vnr, &a, hdr,
-					  sizeof(hdr));
-		return n < 0 ? n : conn_send(c, WIRE_SOCK_META, hdr, (size_t)n);
+		return send_rs_ack(c, P_NEG_RS_DREPLY, pkt->hdr.vnr, &r);
+	}
+	if (pkt->hdr.cmd == P_CSUM_RS_REQUEST && same_csum(c, &digest, data, r.blksize)) {
+		plat_mutex_unlock(&pd->dev->rs_lock);
+		md_bm_clear_range(pd->dev->md, slot_of(pd), r.sector, r.blksize >> 9);
+		plat_mutex_lock(&pd->rs_mutex);
+		pd->rs_same_csum += r.blksize >> 12;
+		plat_mutex_unlock(&pd->rs_mutex);
+		return send_rs_ack(c, P_RS_IS_IN_SYNC, pkt->hdr.vnr, &r);
 	}
 	n = wire_data_encode(&c->proto, P_RS_DATA_REPLY, pkt->hdr.vnr, &d, NULL, r.blksize, hdr,
 			     sizeof(hdr));

@@ -20,6 +20,8 @@ int resync_target_start(struct connection *c, struct peer_device *pd);
 int resync_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t *data,
 		   size_t cap);
 int resync_rx_neg(struct connection *c, uint16_t vnr, uint64_t sector, uint32_t size);
+/* P_RS_IS_IN_SYNC: the source found our checksum equal (csums-alg). */
+int resync_rx_in_sync(struct connection *c, uint16_t vnr, uint64_t sector, uint32_t size);
 /* Online verify (core/verify.c). verify_start runs for drbdsetup verify
  * without eng->lock: asks the peer, then becomes VerifyS; returns the
  * SS_* code (also set in r). */

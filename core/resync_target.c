@@ -37,6 +37,34 @@ static int send_request(struct connection *c, struct peer_device *pd, uint64_t s
 	return n < 0 ? n : conn_send(c, WIRE_SOCK_DATA, buf, (size_t)n);
 }
 
+/* Checksum-based resync (§12, apv >= 89): we send the digest of our own
+ * block; the source answers P_RS_IS_IN_SYNC when it has the same. A block
+ * we cannot read goes as a plain request. */
+static int send_csum_request(struct connection *c, struct peer_device *pd, uint64_t sector,
+			     uint32_t sect, uint8_t *data)
+{
+	enum plat_hash_alg alg = plat_hash_by_name(c->conf.csums_alg);
+	struct wire_block_req r = { sector, ID_SYNCER, sect << 9 };
+	uint8_t digest[PLAT_HASH_MAX_LEN], buf[WIRE_HEADER_MAX + 24 + PLAT_HASH_MAX_LEN];
+	int n;
+
+	if (dev_peer_read(pd->dev, data, sect << 9, sector << 9) ||
+	    plat_hash(alg, data, sect << 9, digest))
+		return send_request(c, pd, sector, sect);
+	n = wire_block_req_encode(&c->proto, P_CSUM_RS_REQUEST, (uint16_t)pd->dev->volume, &r,
+				  digest, (uint32_t)plat_hash_len(alg), buf, sizeof(buf));
+	return n < 0 ? n : conn_send(c, WIRE_SOCK_DATA, buf, (size_t)n);
+}
+
+/* 8.4 compares checksums when csums-alg is set, unless
+ * csums-after-crash-only limits it to resyncs after a Primary crashed. */
+static bool use_csums(struct connection *c, struct peer_device *pd)
+{
+	return c->proto.apv >= 89 && plat_hash_by_name(c->conf.csums_alg) != PLAT_HASH_NONE &&
+	       (!c->conf.csums_after_crash_only || pd->dev->crashed_primary ||
+		pd->peer.uuids.flags & UUID84_FLAG_CRASHED_PRIMARY);
+}
+
 /* The target is in sync: take the source's generation (§4.3 "Resync end
  * ... SyncTarget"; net result: current = source's, bitmap 0, history[0] =
  * the sync UUID) and say so with P_STATE. */
@@ -67,6 +95,13 @@ static void finish(struct connection *c, struct peer_device *pd)
 	else
 		plat_notice("%s/%u %s: resync done (SyncTarget): UpToDate", c->res->name,
 			    pd->dev->volume, c->conf.name);
+	if (pd->rs_csums && pd->rs_total)
+		plat_info("%s/%u %s: %llu %% had equal checksums, eliminated: %lluK; "
+			  "transferred %lluK total %lluK", c->res->name, pd->dev->volume,
+			  c->conf.name, (unsigned long long)(pd->rs_same_csum * 100 / pd->rs_total),
+			  (unsigned long long)pd->rs_same_csum * 4,
+			  (unsigned long long)(pd->rs_total - pd->rs_same_csum) * 4,
+			  (unsigned long long)pd->rs_total * 4);
 	if (conn_send_state(c, pd))
 		conn_abort(c);
 }
@@ -74,7 +109,7 @@ static void finish(struct connection *c, struct peer_device *pd)
 /* One controller tick: how many 4 KiB blocks, then shaped requests from
  * the cursor on. Returns false when everything was requested. */
 static bool request_some(struct connection *c, struct peer_device *pd, uint64_t *cursor,
-			 uint64_t bits, struct rs_ctrl *ctrl)
+			 uint64_t bits, struct rs_ctrl *ctrl, uint8_t *csum_buf)
 {
 	uint64_t sect_in;
 	uint32_t want, sent = 0;
@@ -96,7 +131,8 @@ static bool request_some(struct connection *c, struct peer_device *pd, uint64_t 
 		pd->rs_in_flight += sect;
 		plat_mutex_unlock(&pd->rs_mutex);
 		rs_ctrl_sent(ctrl, sect);
-		if (send_request(c, pd, bit * 8, sect)) {
+		if (csum_buf ? send_csum_request(c, pd, bit * 8, sect, csum_buf)
+			     : send_request(c, pd, bit * 8, sect)) {
 			conn_abort(c);
 			return false;
 		}
@@ -112,16 +148,18 @@ static void *rs_main(void *arg)
 	struct connection *c = pd->conn;
 	uint64_t bits = (pd->dev->size_sect + 7) / 8, cursor = 0;
 	struct rs_ctrl ctrl;
+	/* csums: our blocks are read here, up to 1 MiB at a time */
+	uint8_t *csum_buf = pd->rs_csums ? plat_alloc_aligned(RS_MAX_REQ_SECT << 9) : NULL;
 
 	rs_ctrl_init(&ctrl, &pd->rs);
 	for (;;) {
-		bool more = request_some(c, pd, &cursor, bits, &ctrl);
+		bool more = request_some(c, pd, &cursor, bits, &ctrl, csum_buf);
 		plat_mutex_lock(&pd->rs_mutex);
 		if (!pd->rs_stop)
 			plat_cond_timedwait(&pd->rs_cond, &pd->rs_mutex, RS_TICK_MS);
 		if (pd->rs_stop) {
 			plat_mutex_unlock(&pd->rs_mutex);
-			return NULL;
+			break;
 		}
 		if (!more && pd->rs_in_flight == 0) {
 			plat_mutex_unlock(&pd->rs_mutex);
@@ -131,10 +169,12 @@ static void *rs_main(void *arg)
 				continue;
 			}
 			finish(c, pd);
-			return NULL;
+			break;
 		}
 		plat_mutex_unlock(&pd->rs_mutex);
 	}
+	plat_free_aligned(csum_buf);
+	return NULL;
 }
 
 int resync_target_start(struct connection *c, struct peer_device *pd)
@@ -148,8 +188,10 @@ int resync_target_start(struct connection *c, struct peer_device *pd)
 	pd->rs_in_flight = pd->rs_sect_in = pd->rs_failed = pd->rs_same_csum = 0;
 	pd->rs_total = md_bm_count(pd->dev->md, slot_of(pd));
 	pd->rs_start_ns = plat_now_ns();
-	plat_notice("%s/%u %s: resync started: %llu KiB to fetch", c->res->name,
-		    pd->dev->volume, c->conf.name, (unsigned long long)pd->rs_total * 4);
+	pd->rs_csums = use_csums(c, pd);
+	plat_notice("%s/%u %s: resync started: %llu KiB to fetch%s", c->res->name,
+		    pd->dev->volume, c->conf.name, (unsigned long long)pd->rs_total * 4,
+		    pd->rs_csums ? " (checksum-based)" : "");
 	return plat_thread_start(&pd->rs_thread, rs_main, pd, "udrbd-resync");
 }
 
@@ -204,6 +246,21 @@ int resync_rx_neg(struct connection *c, uint16_t vnr, uint64_t sector, uint32_t 
 		  c->conf.name, (unsigned long long)sector, size >> 9);
 	plat_mutex_lock(&pd->rs_mutex);
 	pd->rs_failed += size >> 9;
+	plat_mutex_unlock(&pd->rs_mutex);
+	done_sectors(pd, size >> 9);
+	return 0;
+}
+
+/* P_RS_IS_IN_SYNC: the source has the same block; nothing to write. */
+int resync_rx_in_sync(struct connection *c, uint16_t vnr, uint64_t sector, uint32_t size)
+{
+	struct peer_device *pd = conn_find_peer_device(c, vnr);
+
+	if (!pd || !pd->dev->md || sector + (size >> 9) > pd->dev->size_sect)
+		return -EPROTO;
+	md_bm_clear_range(pd->dev->md, slot_of(pd), sector, size >> 9);
+	plat_mutex_lock(&pd->rs_mutex);
+	pd->rs_same_csum += size >> 12;
 	plat_mutex_unlock(&pd->rs_mutex);
 	done_sectors(pd, size >> 9);
 	return 0;

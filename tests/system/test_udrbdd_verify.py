@@ -138,3 +138,54 @@ def test_verify_refusals(tmp_path):
     finally:
         for d in nodes:
             d.stop()
+
+
+def test_checksum_based_resync_sends_only_differing_blocks(tmp_path):
+    """csums-alg: after a Primary's reconnect, the target sends the digest
+    of each out-of-sync block (P_CSUM_RS_REQUEST); blocks the source has
+    alike are answered P_RS_IS_IN_SYNC and not transferred. Here the
+    Primary rewrites 256 KiB with the data it already has, and changes
+    64 KiB: only those 64 KiB travel."""
+    import subprocess
+    nodes = connected_pair(tmp_path, "--csums-alg=sha1")
+    a, b = nodes
+    try:
+        size = usable_bytes(a)
+        b.run("disconnect", "r0", "0", check=True)
+        wait_status(a, "r0 role:Primary\n  disk:UpToDate\n  b connection:Connecting\n\n")
+        same = read_backing(a, 4 << 20, 256 << 10)
+        with open(tmp_path / "same.bin", "wb") as f:
+            f.write(same)
+        for cmd in (f"write -s {tmp_path / 'same.bin'} {4 << 20} 256k",
+                    f"write -P 0x7e {8 << 20} 64k"):
+            r = subprocess.run(["qemu-io", "-f", "raw", a.uri(), "-c", cmd],
+                               capture_output=True, text=True)
+            assert r.returncode == 0, r.stderr
+        assert oos_kib(a) == 320
+        b.run("connect", "r0", "0", check=True)
+        wait_status(b, CONNECTED_B, timeout=60)
+        log = wait_log(b, "had equal checksums")
+        assert "resync started: 320 KiB to fetch (checksum-based)" in log, log
+        assert "80 % had equal checksums, eliminated: 256K; transferred 64K total 320K" in log
+        assert data_hash(a, size) == data_hash(b, size)
+    finally:
+        for d in nodes:
+            d.stop()
+
+
+def test_different_verify_alg_refused(tmp_path):
+    """Both sides must agree on verify-alg at the handshake (§6.6): a
+    difference is logged with both values and the connection goes
+    StandAlone on the side that sees it."""
+    nodes = start_pair(tmp_path, copy_disk=True)
+    a, b = nodes
+    try:
+        a.run("net-options", "r0", "1", "--verify-alg=sha1", check=True)
+        b.run("net-options", "r0", "0", "--verify-alg=sha256", check=True)
+        for d in nodes:
+            d.run("connect", "r0", d.peer_id, check=True)
+        log = wait_log(a, 'Different verify-alg settings. me="sha1" peer="sha256"')
+        wait_status(a, "r0 role:Secondary\n  disk:UpToDate\n  b connection:StandAlone\n\n")
+    finally:
+        for d in nodes:
+            d.stop()
