@@ -14,12 +14,18 @@
 #include <stdio.h>
 #include <string.h>
 
+int udrbd_fs_main(int argc, char **argv);
+int udrbd_logsrv_main(int argc, char **argv);
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: udrbd version\n"
 		   "       udrbd faults [--enable-faults=MASK] [--fault-rate=PCT] "
 		   "[--fault-devs=MINORMASK]\n"
-		   "       udrbd exports\n");
+		   "       udrbd exports\n"
+		   "       udrbd hide-filesystem|show-filesystem|filesystem-state [-q] "
+		   "DRIVE:|GUID|FILE\n"
+		   "       udrbd log-server [-o FILE] [--port N] [--bind ADDR]\n");
 }
 
 int main(int argc, char **argv)
@@ -33,6 +39,11 @@ int main(int argc, char **argv)
 		printf("udrbd %s\n", UDRBD_VERSION);
 		return 0;
 	}
+	if (!strcmp(argv[1], "hide-filesystem") || !strcmp(argv[1], "show-filesystem") ||
+	    !strcmp(argv[1], "filesystem-state"))
+		return udrbd_fs_main(argc, argv);
+	if (!strcmp(argv[1], "log-server"))
+		return udrbd_logsrv_main(argc, argv);
 	if (!strcmp(argv[1], "faults") || !strcmp(argv[1], "exports"))
 		return ctl_client_run("udrbd", argc, argv);
 	fprintf(stderr, "udrbd: unknown command '%s'\n", argv[1]);

@@ -3,7 +3,8 @@
  *
  *   udrbdd [--control PATH] [--nbd-listen HOST:PORT | --no-nbd-tcp]
  *          [--nbd-socket PATH | --no-nbd-socket] [--log-level LEVEL]
- *          [--syslog HOST[:PORT]] [--log-file PATH]
+ *          [--syslog HOST[:PORT] | --no-syslog] [--log-file PATH]
+ *          [--event-log-level LEVEL|off]
  *
  * The control path defaults to $UDRBD_CONTROL or the platform's default
  * (/run/udrbd/udrbdd.sock, \\.\pipe\udrbd). SIGINT/SIGTERM take every
@@ -27,7 +28,11 @@ struct daemon_opts {
 	int log_level;
 	const char *syslog;
 	const char *log_file;
+	bool no_syslog;
+	int event_log_level;	/* EVENTLOG_LEVEL_UNSET, -1 (off) or a level */
 };
+
+#define EVENTLOG_LEVEL_UNSET (-2)
 
 static volatile sig_atomic_t stop_requested;
 
@@ -42,7 +47,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: udrbdd [--control PATH] [--nbd-listen HOST:PORT | --no-nbd-tcp]\n"
 		"              [--nbd-socket PATH | --no-nbd-socket] [--log-level err|warning|notice|info|debug]\n"
-		"              [--syslog HOST[:PORT]] [--log-file PATH]\n");
+		"              [--syslog HOST[:PORT] | --no-syslog] [--log-file PATH]\n"
+		"              [--event-log-level LEVEL|off]\n");
 }
 
 static int parse_hostport(const char *s, char *host, size_t hlen, uint16_t *port)
@@ -84,6 +90,7 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 	o->nbd_tcp = true;
 	o->nbd_unix = NBD_DEFAULT_UNIX_PATH;
 	o->log_level = PLAT_LOG_INFO;
+	o->event_log_level = EVENTLOG_LEVEL_UNSET;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = true;
@@ -93,6 +100,9 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 			exit(0);
 		} else if (!strcmp(a, "--no-nbd-tcp")) {
 			o->nbd_tcp = takes = false;
+		} else if (!strcmp(a, "--no-syslog")) {
+			o->no_syslog = true;
+			takes = false;
 		} else if (!strcmp(a, "--no-nbd-socket")) {
 			o->nbd_unix = NULL;
 			takes = false;
@@ -118,6 +128,12 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 			o->syslog = v;
 		} else if (!strcmp(a, "--log-file")) {
 			o->log_file = v;
+		} else if (!strcmp(a, "--event-log-level")) {
+			o->event_log_level = strcmp(v, "off") ? parse_level(v) : -1;
+			if (o->event_log_level == -1 && strcmp(v, "off")) {
+				fprintf(stderr, "udrbdd: unknown log level '%s'\n", v);
+				return -EINVAL;
+			}
 		} else {
 			fprintf(stderr, "udrbdd: unknown option: %s\n", a);
 			usage(stderr);
@@ -129,10 +145,62 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 	return 0;
 }
 
+/* Syslog goes where --syslog says; without it, where the platform's
+ * configuration says (Windows: the registry's syslog_ip, which the
+ * installer sets to 127.0.0.1 as WinDRBD's does, windrbd-facts.md §1.6);
+ * else nowhere: on Linux port 514 is the system logger's, and udrbdd's
+ * stderr already reaches the journal. A target without a host (":PORT")
+ * means 127.0.0.1, one without a port 514. */
+static int setup_syslog(const struct daemon_opts *o)
+{
+	const char *target = o->syslog;
+	char host[256], cfg[256], local[32];
+	uint16_t port = 514;
+	int err;
+
+	if (o->no_syslog)
+		return 0;
+	if (!target && !plat_log_config_syslog(cfg, sizeof(cfg)))
+		target = cfg;
+	if (!target)
+		return 0;
+	if (target[0] == ':') {
+		snprintf(local, sizeof(local), "127.0.0.1%.8s", target);
+		target = local;
+	}
+	if (!strchr(target, ':'))
+		snprintf(host, sizeof(host), "%s", target);
+	else if (parse_hostport(target, host, sizeof(host), &port)) {
+		fprintf(stderr, "udrbdd: syslog target '%s' is not HOST[:PORT]\n", target);
+		return -EINVAL;
+	}
+	err = plat_log_syslog_udp(host, port);
+	if (err)
+		fprintf(stderr, "udrbdd: syslog to %s:%u: %s\n", host, port, plat_strerror(err));
+	return err;
+}
+
+/* Windows' Event Log gets what is at least as important as
+ * --event-log-level, else the registry's event_log_level, else notice
+ * (WinDRBD's default threshold, KERN_NOTICE). Elsewhere there is none. */
+static int setup_eventlog(const struct daemon_opts *o)
+{
+	int level = PLAT_LOG_NOTICE, err;
+
+	if (o->event_log_level != EVENTLOG_LEVEL_UNSET)
+		level = o->event_log_level;
+	else
+		plat_log_config_eventlog_level(&level);
+	err = plat_log_eventlog(level);
+	if (err == -EOPNOTSUPP && o->event_log_level == EVENTLOG_LEVEL_UNSET)
+		return 0;
+	if (err)
+		fprintf(stderr, "udrbdd: Event Log: %s\n", plat_strerror(err));
+	return err;
+}
+
 static int setup_logging(const struct daemon_opts *o)
 {
-	char host[256];
-	uint16_t port = 514;
 	int err;
 
 	plat_log_set_ident("udrbdd");
@@ -142,20 +210,8 @@ static int setup_logging(const struct daemon_opts *o)
 			plat_strerror(err));
 		return err;
 	}
-	if (!o->syslog)
-		return 0;
-	if (strchr(o->syslog, ':')) {
-		if (parse_hostport(o->syslog, host, sizeof(host), &port)) {
-			fprintf(stderr, "udrbdd: --syslog wants HOST[:PORT]\n");
-			return -EINVAL;
-		}
-	} else {
-		snprintf(host, sizeof(host), "%s", o->syslog);
-	}
-	err = plat_log_syslog_udp(host, port);
-	if (err)
-		fprintf(stderr, "udrbdd: syslog to %s:%u: %s\n", host, port, plat_strerror(err));
-	return err;
+	err = setup_syslog(o);
+	return err ? err : setup_eventlog(o);
 }
 
 static int start_nbd(struct engine *eng, const struct daemon_opts *o)

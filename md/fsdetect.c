@@ -6,6 +6,7 @@
 
 #include "md/endian.h"
 #include "md/fsdetect.h"
+#include "md/fshide.h"
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -47,26 +48,80 @@ static int probe_linux(const uint8_t *b, struct fs_probe *p)
 	return 0;
 }
 
-static int probe_windows(const uint8_t *b, struct fs_probe *p)
+const char *fs_fat_type(const uint8_t *b)
+{
+	if (b[0x1FE] != 0x55 || b[0x1FF] != 0xAA)
+		return NULL;
+	if (!memcmp(b + 0x36, "FAT12", 5))
+		return "FAT12";
+	if (!memcmp(b + 0x36, "FAT16", 5))
+		return "FAT16";
+	if (!memcmp(b + 0x52, "FAT32", 5))
+		return "FAT32";
+	return NULL;
+}
+
+enum fs_win fs_win_kind(const uint8_t *b)
 {
 	if (!memcmp(b + 3, "NTFS    ", 8))
-		/* + 1: the backup boot sector after the volume */
-		return set(p, "NTFS filesystem", le64(b + 0x28) + 1, get_le16(b + 0x0B));
+		return FS_WIN_NTFS;
 	if (!memcmp(b + 3, "ReFS", 4))
-		return set(p, "ReFS filesystem", le64(b + 0x18), get_le32(b + 0x20));
+		return FS_WIN_REFS;
 	if (!memcmp(b + 3, "EXFAT   ", 8))
-		return set(p, "exFAT filesystem", le64(b + 0x48),
-			   b[0x6C] < 13 ? 1u << b[0x6C] : 512);
-	if (b[0x1FE] == 0x55 && b[0x1FF] == 0xAA &&
-	    (!memcmp(b + 0x36, "FAT1", 4) || !memcmp(b + 0x52, "FAT32", 5))) {
-		uint32_t n = get_le16(b + 0x13);
+		return FS_WIN_EXFAT;
+	/* "FATDRBD" is WinDRBD's hidden FAT (md/fshide.c). */
+	if (fs_fat_type(b) && fs_fat_bps_valid(get_le16(b + 0x0B)) &&
+	    memcmp(b + 3, "FATDRBD", 7))
+		return FS_WIN_FAT;
+	return FS_WIN_NONE;
+}
 
-		return set(p, "FAT filesystem", n ? n : get_le32(b + 0x20),
-			   get_le16(b + 0x0B));
+static int probe_windows(const uint8_t *b, struct fs_probe *p, int hidden)
+{
+	static const char *const names[2][5] = {
+		{ NULL, "NTFS filesystem", "ReFS filesystem", "exFAT filesystem",
+		  "FAT filesystem" },
+		{ NULL, "NTFS filesystem (hidden)", "ReFS filesystem (hidden)",
+		  "exFAT filesystem (hidden)", "FAT filesystem (hidden)" },
+	};
+	enum fs_win k = fs_win_kind(b);
+	const char *name = names[hidden][k];
+	uint32_t n;
+
+	switch (k) {
+	case FS_WIN_NTFS:
+		/* + 1: the backup boot sector after the volume */
+		return set(p, name, le64(b + 0x28) + 1, get_le16(b + 0x0B));
+	case FS_WIN_REFS:
+		return set(p, name, le64(b + 0x18), get_le32(b + 0x20));
+	case FS_WIN_EXFAT:
+		return set(p, name, le64(b + 0x48), b[0x6C] < 13 ? 1u << b[0x6C] : 512);
+	case FS_WIN_FAT:
+		n = get_le16(b + 0x13);
+		return set(p, name, n ? n : get_le32(b + 0x20), get_le16(b + 0x0B));
+	default:
+		return 0;
 	}
+}
+
+static int probe_btrfs(const uint8_t *b, struct fs_probe *p)
+{
 	if (!memcmp(b + 0x10040, "_BHRfS_M", 8))
 		return set(p, "Btrfs filesystem", le64(b + 0x10070), 1);
 	return 0;
+}
+
+/* A hidden Windows file system is probed as the sector it hides. */
+static int probe_hidden(const uint8_t *b, struct fs_probe *p)
+{
+	struct fshide_state st;
+	uint8_t sec[FSHIDE_SECTOR];
+
+	if (fshide_detect(b, &st) != FSHIDE_HIDDEN)
+		return 0;
+	memcpy(sec, b, sizeof(sec));
+	fshide_on_read(sec, 0, sizeof(sec), &st);
+	return probe_windows(sec, p, 1);
 }
 
 int fs_probe(const uint8_t *buf, struct fs_probe *p)
@@ -78,7 +133,8 @@ int fs_probe(const uint8_t *buf, struct fs_probe *p)
 		;
 	if (i == FS_PROBE_BYTES)
 		return 0;
-	if (!probe_linux(buf, p) && !probe_windows(buf, p))
+	if (!probe_linux(buf, p) && !probe_windows(buf, p, 0) && !probe_hidden(buf, p) &&
+	    !probe_btrfs(buf, p))
 		set(p, "some data", 0, 0);
 	return 1;
 }

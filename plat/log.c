@@ -1,5 +1,6 @@
-/* Logging: one line per message to stderr (and, when configured, to a file
- * and to a syslog server). Shared by both platforms. */
+/* Logging: one line per message to stderr (and, when configured, to a file,
+ * a syslog server and, on Windows, the Event Log). Shared by both
+ * platforms. */
 #include "plat/plat.h"
 
 #include <stdio.h>
@@ -45,6 +46,30 @@ void plat_log_init_lock(void)
  * syslog target is set. */
 void plat_syslog_send(int level, const char *ident, const char *msg);
 
+#ifdef _WIN32
+/* plat/win32/eventlog.c */
+void plat_eventlog_send(int level, const char *msg);
+#else
+/* Only Windows has these settings and that sink. */
+int plat_log_config_syslog(char *host, size_t len)
+{
+	(void)host;
+	(void)len;
+	return -ENOENT;
+}
+
+int plat_log_config_eventlog_level(int *level)
+{
+	(void)level;
+	return -ENOENT;
+}
+
+int plat_log_eventlog(int max_level)
+{
+	return max_level < 0 ? 0 : -EOPNOTSUPP;
+}
+#endif
+
 void plat_vlog(int level, const char *fmt, va_list ap)
 {
 	static const char *names[8] = { "emerg", "alert", "crit", "error",
@@ -60,6 +85,9 @@ void plat_vlog(int level, const char *fmt, va_list ap)
 	if (log_file)
 		fprintf(log_file, "%s: %s: %s\n", log_ident, names[level & 7], msg);
 	plat_syslog_send(level, log_ident, msg);
+#ifdef _WIN32
+	plat_eventlog_send(level, msg);
+#endif
 	if (log_lock_ready)
 		plat_mutex_unlock(&log_lock);
 }

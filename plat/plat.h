@@ -83,6 +83,16 @@ void plat_log_set_ident(const char *ident);
 int plat_log_syslog_udp(const char *host, uint16_t port);
 /* Also append every message to a file. */
 int plat_log_file(const char *path);
+/* Windows: also report messages up to max_level (negative: none) to the
+ * Event Log, source "udrbd"; -EOPNOTSUPP elsewhere. */
+int plat_log_eventlog(int max_level);
+/* Logging settings of the platform's configuration store. Windows: the
+ * registry values "syslog_ip" (HOST or HOST:PORT) and "event_log_level"
+ * (DWORD) under HKLM\SYSTEM\CurrentControlSet\Services\udrbd, else under
+ * WinDRBD's service key (windrbd-facts.md §1.6). -ENOENT when unset, and
+ * always on POSIX. */
+int plat_log_config_syslog(char *host, size_t len);
+int plat_log_config_eventlog_level(int *level);
 
 #define plat_err(...) plat_log(PLAT_LOG_ERR, __VA_ARGS__)
 #define plat_warn(...) plat_log(PLAT_LOG_WARNING, __VA_ARGS__)
