@@ -400,6 +400,30 @@ static int dump(struct adm *a, const struct adm_ctx *x)
 	return 0;
 }
 
+/* drbdsetup wait-{connect,sync}-{resource,connection,volume}, by what the
+ * argument named (RES, RES:PEER, RES:PEER/VNR), with the startup options
+ * drbdsetup takes (become-primary-on and stacked-timeouts are drbdadm's). */
+static int wait_cmd(struct adm *a, const struct adm_ctx *x)
+{
+	static const char *const passed[] = { "wfc-timeout", "degr-wfc-timeout",
+		"outdated-wfc-timeout", "wait-after-sb", NULL };
+	const char *kind = x->k ? x->v ? "volume" : "connection" : "resource";
+	struct adm_argv av = setup(a, conf_printf(a->c, "%s-%s", a->cmd->name, kind));
+	const char *const *p;
+	struct conf_opt *o;
+
+	adm_arg(a, &av, x->r->name);
+	if (x->k)
+		adm_arg(a, &av, x->k->peer->node_id);
+	if (x->k && x->v)
+		adm_argf(a, &av, "%d", x->v->vnr);
+	conf_for_each(o, x->r->startup_opts.head)
+		for (p = passed; *p; p++)
+			if (!strcmp(*p, o->name))
+				adm_argf(a, &av, "--%s=%s", o->name, o->value);
+	return adm_run(a, &av, false);
+}
+
 static int dump_xml(struct adm *a, const struct adm_ctx *x)
 {
 	conf_dump_xml_resource(a->c, x->r, 0, stdout);
@@ -456,6 +480,10 @@ const struct adm_cmd adm_cmds[] = {
 	  .help = "print the resources of this host" },
 	{ "sh-nop", sh_nop, ADM_RES, .no_res = true, .help = "parse and check the configuration" },
 	{ "dump", dump, ADM_RES, .verify_ips = true, .help = "print the configuration as parsed" },
+	{ "wait-connect", wait_cmd, ADM_RES, .verify_ips = true,
+	  .help = "wait until the peers are connected (startup { wfc-timeout ... })" },
+	{ "wait-sync", wait_cmd, ADM_RES, .verify_ips = true,
+	  .help = "wait until the resync with the peers is done" },
 	{ "dump-xml", dump_xml, ADM_RES, .verify_ips = true,
 	  .help = "print the configuration as parsed, in XML" },
 	{ NULL, NULL, 0, .help = NULL },

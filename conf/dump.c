@@ -50,12 +50,21 @@ static void attr(struct dumper *d, const char *name, const char *value)
 	fprintf(d->f, "%*s %3s;\n", -24 + INDENT * d->indent, name, value);
 }
 
+static struct conf_opt stacked_opt = { .name = "stacked-timeouts" };
+const struct conf_opts conf_stacked_timeouts = { &stacked_opt, &stacked_opt };
+
 static void opts_body(struct dumper *d, const struct conf_opts *o)
 {
 	struct conf_opt *x;
 
-	conf_for_each(x, o->head)
-		attr(d, x->name, esc(d->c, x->value));
+	conf_for_each(x, o->head) {
+		if (x->value) {
+			attr(d, x->name, esc(d->c, x->value));
+		} else {
+			ind(d);
+			fprintf(d->f, "%s;\n", x->name);
+		}
+	}
 }
 
 static void section2(struct dumper *d, const char *name, const struct conf_opts *o,
@@ -237,7 +246,8 @@ static void res_sections(struct dumper *d, const struct conf_resource *r)
 	section(d, "options", &r->res_opts);
 	section(d, "net", &r->net_opts);
 	section2(d, "disk", &r->disk_opts, &r->pd_opts);
-	section(d, "startup", &r->startup_opts);
+	section2(d, "startup", &r->startup_opts,
+		 r->stacked_timeouts ? &conf_stacked_timeouts : NULL);
 	section(d, "handlers", &r->handlers);
 }
 

@@ -70,7 +70,11 @@ static void opts_body(struct xdumper *d, const struct conf_opts *o)
 	struct conf_opt *x;
 
 	conf_for_each(x, o->head) {
-		line(d, "<option name=\"%s\" value=\"%s\"/>\n", x->name, xesc(d->c, x->value));
+		if (x->value)
+			line(d, "<option name=\"%s\" value=\"%s\"/>\n", x->name,
+			     xesc(d->c, x->value));
+		else
+			line(d, "<option name=\"%s\"/>\n", x->name);
 	}
 }
 
@@ -187,7 +191,8 @@ static void res_sections(struct xdumper *d, const struct conf_resource *r)
 	section2(d, "options", &r->res_opts, NULL);
 	section2(d, "net", &r->net_opts, NULL);
 	section2(d, "disk", &r->disk_opts, &r->pd_opts);
-	section2(d, "startup", &r->startup_opts, NULL);
+	section2(d, "startup", &r->startup_opts,
+		 r->stacked_timeouts ? &conf_stacked_timeouts : NULL);
 	section2(d, "handlers", &r->handlers, NULL);
 }
 

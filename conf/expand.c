@@ -86,6 +86,7 @@ static void expand_resource(struct conf *c, struct conf_resource *r)
 		inherit(c, r, &t->disk_opts, &r->disk_opts);
 		inherit(c, r, &t->pd_opts, &r->pd_opts);
 		inherit(c, r, &t->startup_opts, &r->startup_opts);
+		r->stacked_timeouts |= t->stacked_timeouts;
 		inherit(c, r, &t->handlers, &r->handlers);
 		inherit(c, r, &t->res_opts, &r->res_opts);
 	}

@@ -27,7 +27,8 @@ enum {
 
 struct conf_opt {
 	const char *name;
-	const char *value;	/* never NULL: a bare boolean reads "yes"/"no" */
+	const char *value;	/* a bare boolean reads "yes"/"no"; NULL only in
+				 * conf_stacked_timeouts */
 	bool inherited;
 	struct conf_opt *next;
 };
@@ -136,6 +137,8 @@ struct conf_resource {
 	struct conf_mesh *meshes, *meshes_tail;
 	struct conf_opts net_opts, disk_opts, pd_opts, res_opts;
 	struct conf_opts startup_opts, handlers;
+	/* startup { stacked-timeouts; }: dumped at the end of startup. */
+	bool stacked_timeouts;
 	struct conf_resource *tmpl;	/* template-file's common section */
 	const char *tmpl_file;
 	struct conf_host *me;
@@ -221,6 +224,8 @@ struct conf_volume *conf_volume(struct conf_volumes *vols, int vnr);
 /* drbdadm dump: the header (global/common), then each resource. */
 void conf_dump_header(struct conf *c, FILE *f);
 void conf_dump_resource(struct conf *c, const struct conf_resource *r, FILE *f);
+/* The bare "stacked-timeouts" option the dumps append to startup. */
+extern const struct conf_opts conf_stacked_timeouts;
 
 /* drbdadm dump-xml (conf/dump_xml.c): <config> with global and common,
  * the resources (indent 1 inside <config>, 0 when named alone), </config>. */

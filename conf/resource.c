@@ -25,8 +25,10 @@ void conf_parse_skip(struct conf_lex *lx)
 	conf_lex_expected(lx, "the end of this skip block");
 }
 
-/* Startup's historic keywords, accepted and ignored as drbdadm does. */
-static bool startup_extra(struct conf_lex *lx)
+/* Startup's historic keywords: become-primary-on is accepted and ignored
+ * as drbdadm does; stacked-timeouts is kept for the dumps (its flag is
+ * taken out of the list by the caller, see conf_resource). */
+static bool startup_extra(struct conf_lex *lx, struct conf_opts *out)
 {
 	if (conf_is_kw(lx, "become-primary-on")) {
 		while (conf_lex_next(lx) != TK_EOF && !conf_is_char(lx, ';'))
@@ -34,7 +36,8 @@ static bool startup_extra(struct conf_lex *lx)
 		return true;
 	}
 	if (conf_is_kw(lx, "stacked-timeouts")) {
-		conf_expect_char(lx, ';');
+		if (conf_expect_char(lx, ';'))
+			conf_opts_tail(out, conf_opt_new(lx->c, "stacked-timeouts", "yes"));
 		return true;
 	}
 	return false;
@@ -86,7 +89,7 @@ void conf_parse_options(struct conf_lex *lx, enum conf_section sec,
 			parse_value(lx, def, no, pd_out);
 			continue;
 		}
-		if (sec == CONF_SEC_STARTUP && startup_extra(lx))
+		if (sec == CONF_SEC_STARTUP && startup_extra(lx, out))
 			continue;
 		conf_lex_expected(lx, "an option keyword");
 		return;
@@ -190,6 +193,7 @@ static bool resource_stmt(struct conf_lex *lx, struct conf_resource *r, bool com
 	} else if (conf_is_kw(lx, "startup")) {
 		once(lx, "startup section", "startup");
 		r->startup_opts = section_body(lx, CONF_SEC_STARTUP, NULL);
+		r->stacked_timeouts = conf_opts_del(&r->startup_opts, "stacked-timeouts");
 	} else if (conf_is_kw(lx, "handlers")) {
 		once(lx, "handlers section", "handlers");
 		r->handlers = section_body(lx, CONF_SEC_HANDLERS, NULL);

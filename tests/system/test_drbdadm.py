@@ -22,7 +22,8 @@ OURS = os.path.join(BUILD, "conf", "drbdadm")
 ENV = dict(os.environ, DRBD_DRIVER_VERSION_OVERRIDE="9.2.0", LC_ALL="C")
 DRY_CMDS = ["up", "down", "adjust", "primary", "primary --force", "secondary",
             "create-md", "create-md --max-peers=5", "attach", "detach", "connect",
-            "disconnect", "dump-md", "apply-al", "status", "role", "cstate"]
+            "disconnect", "dump-md", "apply-al", "status", "role", "cstate",
+            "wait-connect", "wait-sync"]
 SH_CMDS = ["sh-dev", "sh-ll-dev", "sh-md-dev", "sh-minor"]
 
 
@@ -171,6 +172,19 @@ def test_broken(name):
             assert re.search(re.escape(name) + r":\d+", ours.stderr), \
                 f"{name} on {host}: our error does not name file:line:\n{ours.stderr}"
     assert failed > 1, f"{name}: Debian's drbdadm accepted it on every host"
+
+
+@pytest.mark.parametrize("cmd", ["wait-connect", "wait-sync"])
+def test_wait_targets(cmd):
+    """RES, RES/VNR, RES:PEER and RES:PEER/VNR pick the resource,
+    connection or volume variant of drbdsetup's wait commands."""
+    preflight()
+    for target in ("sw", "sw/1", "sw:sw3", "sw:sw2/1", "all"):
+        args = ["-c", "v41-startup-wait.conf", "-d", cmd, target]
+        real, ours = both("sw1", args)
+        assert (ours.returncode, ours.stdout) == (real.returncode, real.stdout), \
+            f"{args}\nours:\n{ours.stdout}{ours.stderr}\nreal:\n{real.stdout}{real.stderr}"
+        assert f"drbdsetup {cmd}-" in ours.stdout
 
 
 BAD_INPUT = [
