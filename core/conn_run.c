@@ -31,6 +31,8 @@ static uint32_t my_state_word(struct connection *c, struct peer_device *pd)
 	s.conn = wire_conn_from_engine(c->cstate, pd->repl);
 	s.disk = wire_disk_from_engine(c->proto.apv, d->disk);
 	s.pdsk = wire_disk_from_engine(c->proto.apv, pd->peer_disk);
+	s.user_isp = pd->resync_susp_user;
+	s.peer_isp = pd->resync_susp_peer;
 	return wire_state_pack(&s);
 }
 
@@ -257,6 +259,24 @@ static int on_uuids(struct peer_device *pd, const uint8_t *pl, uint32_t len)
 	return 0;
 }
 
+/* The peer paused or resumed its side of a running resync (its P_STATE
+ * carries aftr_isp | user_isp, our peer_isp, §8.1). */
+static void on_peer_pause(struct connection *c, struct peer_device *pd, bool paused)
+{
+	enum drbd_repl_state was = pd->repl;
+
+	if (paused == pd->resync_susp_peer)
+		return;
+	plat_mutex_lock(&c->res->eng->lock);
+	pd->resync_susp_peer = paused;
+	pd->repl = resync_paused_form(pd, pd->repl);
+	engine_state_changed(c->res->eng);
+	plat_mutex_unlock(&c->res->eng->lock);
+	if (was != pd->repl)
+		plat_info("%s/%u %s: %s", c->res->name, pd->dev->volume, c->conf.name,
+			  paused ? "Resync suspended by peer" : "Syncer continues.");
+}
+
 static int on_state(struct connection *c, struct peer_device *pd, const uint8_t *pl,
 		    uint32_t len)
 {
@@ -274,6 +294,7 @@ static int on_state(struct connection *c, struct peer_device *pd, const uint8_t 
 	pd->peer.role = es.role;
 	pd->peer.disk = es.disk;
 	pd->peer.have_state = true;
+	on_peer_pause(c, pd, es.raw.user_isp || es.raw.aftr_isp);
 	if (first)
 		return decide(c, pd);
 	/* 8.4 considers a resync again when the peer wants one (it went
@@ -287,7 +308,8 @@ static int on_state(struct connection *c, struct peer_device *pd, const uint8_t 
 		verify_peer_done(c, pd);
 		return 0;
 	}
-	if (pd->repl == L_SYNC_SOURCE && es.repl == L_ESTABLISHED && es.disk == D_UP_TO_DATE) {
+	if ((pd->repl == L_SYNC_SOURCE || pd->repl == L_PAUSED_SYNC_S) &&
+	    es.repl == L_ESTABLISHED && es.disk == D_UP_TO_DATE) {
 		resync_source_finished(c, pd);
 		return 0;
 	}
@@ -296,25 +318,34 @@ static int on_state(struct connection *c, struct peer_device *pd, const uint8_t 
 }
 
 /* What a peer's request asks of one volume, in our view (§14): a verify
- * with us as VerifyT needs our agreement and our state; anything else (its
- * forced promotion, a disconnect) a Secondary without dual-primary
- * ambitions has nothing to object to, and the new state itself follows as
- * P_UUIDS / P_STATE. */
+ * with us as VerifyT, or the other side of its invalidate(-remote), needs
+ * our agreement; anything else (its forced promotion, a disconnect) a
+ * Secondary without dual-primary ambitions has nothing to object to, and
+ * the new state itself follows as P_UUIDS / P_STATE. *then is what to do
+ * after the answer went out (L_OFF: nothing). */
 static int judge_request(struct connection *c, const struct wire_packet *pkt,
-			 const struct wire_req_state *req)
+			 const struct wire_req_state *req, struct peer_device **pd,
+			 enum drbd_repl_state *then)
 {
 	struct wire_state mask, val;
-	struct peer_device *pd;
 	enum drbd_conn_state cs;
 	enum drbd_repl_state l;
 
+	*then = L_OFF;
 	wire_state_unpack(wire_state_req_to_local(req->mask), &mask);
 	wire_state_unpack(wire_state_req_to_local(req->val), &val);
-	if (mask.conn != WIRE_CONN_MASK_VAL || wire_conn_to_engine(val.conn, &cs, &l) ||
-	    l != L_VERIFY_T)
+	if (mask.conn != WIRE_CONN_MASK_VAL || wire_conn_to_engine(val.conn, &cs, &l))
 		return SS_SUCCESS;
-	pd = conn_find_peer_device(c, pkt->hdr.vnr);
-	return pd ? verify_peer_request(c, pd) : SS_NOT_SUPPORTED;
+	if (l != L_VERIFY_T && l != L_STARTING_SYNC_S && l != L_STARTING_SYNC_T &&
+	    l != L_WF_BITMAP_S && l != L_WF_BITMAP_T)
+		return SS_SUCCESS;
+	*pd = conn_find_peer_device(c, pkt->hdr.vnr);
+	if (!*pd)
+		return SS_NOT_SUPPORTED;
+	if (l == L_VERIFY_T)
+		return verify_peer_request(c, *pd);
+	*then = l;
+	return resync_peer_invalidate_check(c, *pd, l);
 }
 
 static int on_state_request(struct connection *c, const struct wire_packet *pkt,
@@ -323,16 +354,21 @@ static int on_state_request(struct connection *c, const struct wire_packet *pkt,
 	uint16_t reply = pkt->hdr.cmd == P_STATE_CHG_REQ ? P_STATE_CHG_REPLY
 							 : P_CONN_ST_CHG_REPLY;
 	struct wire_req_state req;
+	struct peer_device *pd = NULL;
+	enum drbd_repl_state then;
 	uint8_t buf[WIRE_HEADER_MAX + 4];
 	int n, rv;
 
 	if (wire_req_state_decode(pl, pkt->hdr.length, &req))
 		return -EPROTO;
-	rv = judge_request(c, pkt, &req);
+	rv = judge_request(c, pkt, &req, &pd, &then);
 	plat_info("%s %s: peer state change request mask 0x%x val 0x%x: %s", c->res->name,
 		  c->conf.name, req.mask, req.val, rv >= SS_SUCCESS ? "accepted" : "refused");
 	n = wire_req_state_reply_encode(&c->proto, reply, pkt->hdr.vnr, rv, buf, sizeof(buf));
-	return n < 0 ? n : conn_send(c, WIRE_SOCK_META, buf, (size_t)n);
+	n = n < 0 ? n : conn_send(c, WIRE_SOCK_META, buf, (size_t)n);
+	if (!n && rv >= SS_SUCCESS && then != L_OFF)
+		n = resync_peer_invalidate(c, pd, then);
+	return n;
 }
 
 /* The peer's resync settings matter to us only for the algorithms: both

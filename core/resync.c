@@ -73,8 +73,21 @@ static int send_bitmap(struct connection *c, struct peer_device *pd)
 
 static void set_repl_locked(struct peer_device *pd, enum drbd_repl_state l)
 {
-	pd->repl = l;
+	pd->repl = resync_paused_form(pd, l);
 	engine_state_changed(pd->conn->res->eng);
+}
+
+/* A running resync is paused while either side asks (8.4 sanitize_state:
+ * user_isp, or the peer's as peer_isp; §8.1 bits 19-20). */
+enum drbd_repl_state resync_paused_form(const struct peer_device *pd, enum drbd_repl_state l)
+{
+	bool paused = pd->resync_susp_user || pd->resync_susp_peer;
+
+	if (l == L_SYNC_SOURCE || l == L_PAUSED_SYNC_S)
+		return paused ? L_PAUSED_SYNC_S : L_SYNC_SOURCE;
+	if (l == L_SYNC_TARGET || l == L_PAUSED_SYNC_T)
+		return paused ? L_PAUSED_SYNC_T : L_SYNC_TARGET;
+	return l;
 }
 
 static int go(struct connection *c, struct peer_device *pd, enum drbd_repl_state l,
@@ -114,6 +127,21 @@ int resync_begin(struct connection *c, struct peer_device *pd, bool source, bool
 	return err;
 }
 
+int resync_expect_bitmap(struct connection *c, struct peer_device *pd)
+{
+	int err;
+
+	memset(&pd->rs_x, 0, sizeof(pd->rs_x));
+	err = bm_xfer_init(&pd->rs_x, xfer_bits(pd), c->proto.apv, c->conf.use_rle);
+	if (err)
+		return err;
+	pd->rs_source = false;
+	plat_mutex_lock(&c->res->eng->lock);
+	set_repl_locked(pd, L_WF_BITMAP_T);
+	plat_mutex_unlock(&c->res->eng->lock);
+	return 0;
+}
+
 /* 8.4's sync UUID (§4.3): the bitmap UUID plus 2^48, or fresh when there
  * is none; the old bitmap UUID goes to the history. */
 static uint64_t new_sync_uuid(struct md_sb *sb, int peer)
@@ -131,7 +159,7 @@ static uint64_t new_sync_uuid(struct md_sb *sb, int peer)
 	return s;
 }
 
-static int start_as_source(struct connection *c, struct peer_device *pd)
+int resync_start_source(struct connection *c, struct peer_device *pd)
 {
 	uint8_t buf[WIRE_HEADER_MAX + 8];
 	uint64_t s;
@@ -181,7 +209,7 @@ int resync_rx_bitmap(struct connection *c, const struct wire_packet *pkt, const 
 		plat_info("%s/%u %s: %s", c->res->name, pd->dev->volume, c->conf.name, stats);
 	md_bm_flush(pd->dev->md);
 	if (pd->repl == L_WF_BITMAP_S)
-		return start_as_source(c, pd);
+		return resync_start_source(c, pd);
 	/* Target: now ours (§7.2), then wait for the sync UUID. */
 	r = send_bitmap(c, pd);
 	return r ? r : go(c, pd, L_WF_SYNC_UUID, pd->peer.disk);
@@ -195,9 +223,18 @@ int resync_rx_sync_uuid(struct connection *c, const struct wire_packet *pkt, con
 	uint64_t s;
 	int err;
 
-	if (!pd || pd->repl != L_WF_SYNC_UUID || wire_sync_uuid_decode(pl, pkt->hdr.length, &s))
+	if (!pd || wire_sync_uuid_decode(pl, pkt->hdr.length, &s))
 		return -EPROTO;
 	plat_mutex_lock(&c->res->eng->lock);
+	/* An agreed invalidate: the source's P_SYNC_UUID can overtake our own
+	 * preparation (core/sync_admin.c). */
+	resync_invalidate_locked(pd);
+	if (pd->repl != L_WF_SYNC_UUID) {
+		plat_mutex_unlock(&c->res->eng->lock);
+		plat_err("%s/%u %s: P_SYNC_UUID while %s", c->res->name, pd->dev->volume,
+			 c->conf.name, drbd_repl_state_name(pd->repl));
+		return -EPROTO;
+	}
 	sb = md_sb(pd->dev->md);
 	sb->current_uuid = s & ~1ull;
 	sb->peers[c->peer_node_id].bitmap_uuid = 0;

@@ -10,6 +10,15 @@
 int resync_begin(struct connection *c, struct peer_device *pd, bool source, bool full);
 int resync_rx_bitmap(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl);
 int resync_rx_sync_uuid(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl);
+/* SyncSource/Target or their paused forms, by the pause flags; caller
+ * holds eng->lock. */
+enum drbd_repl_state resync_paused_form(const struct peer_device *pd, enum drbd_repl_state l);
+/* New sync UUID, P_SYNC_UUID, SyncSource (after the bitmap exchange, or
+ * at once after an agreed invalidate); without eng->lock. */
+int resync_start_source(struct connection *c, struct peer_device *pd);
+/* WFBitMapT without telling the peer yet (an invalidate about to ask it
+ * to be the source, whose bitmap follows its yes at once). */
+int resync_expect_bitmap(struct connection *c, struct peer_device *pd);
 /* Source side. */
 int resync_rx_request(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl,
 		      uint8_t *data);
@@ -37,6 +46,22 @@ int verify_rx_reply(struct connection *c, const struct wire_packet *pkt, const u
 int verify_rx_result(struct connection *c, uint16_t vnr, const struct wire_block_ack *a);
 void verify_rx_neg(struct connection *c, struct peer_device *pd, uint64_t sector, uint32_t size);
 void verify_peer_done(struct connection *c, struct peer_device *pd);
+
+/* Administration (core/sync_admin.c); called without eng->lock; the
+ * result is also in r. */
+int resync_pause(struct peer_device *pd, bool pause, struct cmd_reply *r);
+int device_invalidate(struct device *dev, bool reset_bitmap, int from_node,
+		      struct cmd_reply *r);
+int peer_device_invalidate_remote(struct peer_device *pd, bool reset_bitmap,
+				  struct cmd_reply *r);
+int device_outdate(struct device *dev, struct cmd_reply *r);
+/* The peer's invalidate(-remote) request: the answer, then (after it went
+ * out) our side; l is the repl state asked of us. */
+int resync_peer_invalidate_check(struct connection *c, struct peer_device *pd,
+				 enum drbd_repl_state l);
+int resync_peer_invalidate(struct connection *c, struct peer_device *pd, enum drbd_repl_state l);
+/* StartingSyncT -> WFSyncUUID with every bit set; eng->lock held. */
+void resync_invalidate_locked(struct peer_device *pd);
 
 /* Ends every request thread of the connection (it is going down). */
 void resync_stop_all(struct connection *c);

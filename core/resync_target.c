@@ -121,12 +121,17 @@ static bool request_some(struct connection *c, struct peer_device *pd, uint64_t 
 	want = rs_ctrl_tick(ctrl, &pd->rs, (uint32_t)sect_in);
 	while (sent < want) {
 		uint64_t bit = md_bm_find_next(pd->dev->md, slot_of(pd), *cursor);
-		uint32_t sect;
+		uint32_t sect, budget;
 		if (bit == BM_NO_BIT || bit >= bits) {
 			*cursor = bits;
 			return false;
 		}
-		sect = rs_shape_request(bit, pd->dev->size_sect, RS_MAX_REQ_SECT, test_bit, pd);
+		/* Merging stops where the tick's budget ends, as 8.4's
+		 * make_resync_request does: a rate is a rate. */
+		budget = (want - sent) * 8;
+		sect = rs_shape_request(bit, pd->dev->size_sect,
+					budget < RS_MAX_REQ_SECT ? budget : RS_MAX_REQ_SECT,
+					test_bit, pd);
 		plat_mutex_lock(&pd->rs_mutex);
 		pd->rs_in_flight += sect;
 		plat_mutex_unlock(&pd->rs_mutex);
@@ -153,7 +158,9 @@ static void *rs_main(void *arg)
 
 	rs_ctrl_init(&ctrl, &pd->rs);
 	for (;;) {
-		bool more = request_some(c, pd, &cursor, bits, &ctrl, csum_buf);
+		/* Paused: nothing new goes out; what is in flight still lands. */
+		bool more = pd->repl == L_PAUSED_SYNC_T ||
+			    request_some(c, pd, &cursor, bits, &ctrl, csum_buf);
 		plat_mutex_lock(&pd->rs_mutex);
 		if (!pd->rs_stop)
 			plat_cond_timedwait(&pd->rs_cond, &pd->rs_mutex, RS_TICK_MS);
@@ -225,7 +232,7 @@ int resync_rx_data(struct connection *c, const struct wire_packet *pkt, uint8_t 
 
 	if (err)
 		return err;
-	if (!pd || pd->repl != L_SYNC_TARGET)
+	if (!pd || (pd->repl != L_SYNC_TARGET && pd->repl != L_PAUSED_SYNC_T))
 		return -EPROTO;
 	wr = dev_resync_write(pd->dev, data, d.data_size, d.sector << 9);
 	if (!wr)

@@ -68,12 +68,14 @@ static bool sector_opt(struct ctl_req *q, const struct args *a, const char *name
 	return true;
 }
 
-static int verify(struct ctl_req *q, const struct args *a, struct cmd_reply *r)
+static int verify(struct ctl_req *q, const char *cmd, const struct args *a,
+		  struct cmd_reply *r)
 {
 	uint64_t start = 0, stop = UINT64_MAX;
 	struct peer_device *pd;
 	int rc = 0;
 
+	(void)cmd;
 	plat_mutex_lock(&q->eng->lock);
 	pd = pd_args(q, a, &rc);
 	plat_mutex_unlock(&q->eng->lock);
@@ -83,26 +85,103 @@ static int verify(struct ctl_req *q, const struct args *a, struct cmd_reply *r)
 	return ctl_render_reply(r, a->pos[0], &q->err);
 }
 
+/* --reset-bitmap={yes|no} (default yes) */
+static bool reset_bitmap_opt(struct ctl_req *q, const struct args *a, bool *out, int *rc)
+{
+	const char *v = args_value(a, "reset-bitmap");
+
+	*out = !v || !strcmp(v, "yes");
+	if (v && strcmp(v, "yes") && strcmp(v, "no")) {
+		*rc = ctl_bad_opt(q, "reset-bitmap", v);
+		return false;
+	}
+	return true;
+}
+
+static int peer_device_cmd(struct ctl_req *q, const char *cmd, const struct args *a,
+			   struct cmd_reply *r)
+{
+	struct peer_device *pd;
+	bool reset = true;
+	int rc = 0;
+
+	plat_mutex_lock(&q->eng->lock);
+	pd = pd_args(q, a, &rc);
+	plat_mutex_unlock(&q->eng->lock);
+	if (!pd || !reset_bitmap_opt(q, a, &reset, &rc))
+		return rc;
+	if (!strcmp(cmd, "pause-sync") || !strcmp(cmd, "resume-sync"))
+		resync_pause(pd, cmd[0] == 'p', r);
+	else
+		peer_device_invalidate_remote(pd, reset, r);
+	return ctl_render_reply(r, a->pos[0], &q->err);
+}
+
+static int minor_cmd(struct ctl_req *q, const char *cmd, const struct args *a,
+		     struct cmd_reply *r)
+{
+	const char *from = args_value(a, "sync-from-peer-node-id");
+	struct device *dev;
+	uint64_t node = 0;
+	bool reset = true;
+	int rc = 0;
+
+	plat_mutex_lock(&q->eng->lock);
+	dev = minor_args(q, a, &rc);
+	plat_mutex_unlock(&q->eng->lock);
+	if (!dev || !reset_bitmap_opt(q, a, &reset, &rc))
+		return rc;
+	if (from && !args_parse_num(from, 1, 0, DRBD_NODE_ID_MAX, &node))
+		return ctl_bad_opt(q, "sync-from-peer-node-id", from);
+	if (!strcmp(cmd, "outdate"))
+		device_outdate(dev, r);
+	else
+		device_invalidate(dev, reset, from ? (int)node : -1, r);
+	return ctl_render_reply(r, a->pos[0], &q->err);
+}
+
 static const struct opt_spec verify_specs[] = {
 	{ "start", true }, { "stop", true }, { NULL, false },
+};
+static const struct opt_spec invalidate_specs[] = {
+	{ "sync-from-peer-node-id", true }, { "reset-bitmap", true }, { NULL, false },
+};
+static const struct opt_spec invalidate_remote_specs[] = {
+	{ "reset-bitmap", true }, { NULL, false },
+};
+static const struct opt_spec no_specs[] = { { NULL, false } };
+
+static const struct sync_cmd {
+	const char *name;
+	const struct opt_spec *specs;
+	int max_pos;
+	int (*fn)(struct ctl_req *q, const char *cmd, const struct args *a,
+		  struct cmd_reply *r);
+} sync_cmds[] = {
+	{ "verify", verify_specs, 3, verify },
+	{ "pause-sync", no_specs, 3, peer_device_cmd },
+	{ "resume-sync", no_specs, 3, peer_device_cmd },
+	{ "invalidate-remote", invalidate_remote_specs, 3, peer_device_cmd },
+	{ "invalidate", invalidate_specs, 1, minor_cmd },
+	{ "outdate", no_specs, 1, minor_cmd },
 };
 
 int ctl_cmd_sync(struct ctl_req *q, const char *cmd, bool *handled)
 {
-	const struct opt_spec *specs = NULL;
+	const struct sync_cmd *sc = NULL;
 	struct cmd_reply r;
 	struct args a;
 	int rc;
 
-	if (!strcmp(cmd, "verify"))
-		specs = verify_specs;
-	*handled = specs != NULL;
-	if (!specs)
+	for (size_t i = 0; i < sizeof(sync_cmds) / sizeof(sync_cmds[0]); i++)
+		if (!strcmp(sync_cmds[i].name, cmd))
+			sc = &sync_cmds[i];
+	*handled = sc != NULL;
+	if (!sc)
 		return 0;
-	rc = args_parse(&a, q->argc, q->argv, 2, specs, 3, cmd, &q->err);
+	rc = args_parse(&a, q->argc, q->argv, 2, sc->specs, sc->max_pos, cmd, &q->err);
 	if (rc)
 		return rc;
 	cmd_reply_init(&r);
-	(void)minor_args;
-	return verify(q, &a, &r);
+	return sc->fn(q, cmd, &a, &r);
 }

@@ -3,6 +3,7 @@
 Secondary's backing file are found by `drbdsetup verify`, logged as DRBD
 logs them (testdata/drbd9-cli/s06-verify dmesg), marked out of sync on both
 sides, and repaired by the resync that the Primary's next reconnect runs."""
+import contextlib
 import re
 import time
 
@@ -37,6 +38,17 @@ def connected_pair(tmp_path, *net):
     return nodes
 
 
+@contextlib.contextmanager
+def running_pair(tmp_path, *net):
+    """connected_pair, stopped however the test ends."""
+    nodes = connected_pair(tmp_path, *net)
+    try:
+        yield nodes
+    finally:
+        for d in nodes:
+            d.stop()
+
+
 def corrupt(d, sector, nbytes):
     with open(d.disk, "r+b") as f:
         f.seek(sector * 512)
@@ -49,9 +61,8 @@ def oos_kib(d):
 
 
 def test_verify_finds_blocks_changed_behind_udrbds_back(tmp_path):
-    nodes = connected_pair(tmp_path, "--verify-alg=sha256")
-    a, b = nodes
-    try:
+    with running_pair(tmp_path, "--verify-alg=sha256") as nodes:
+        a, b = nodes
         size = usable_bytes(a)
         good = read_backing(a, 800 * 512, 4096)
         # the same blocks DRBD 9 found in s06-verify: 1 + 3 blocks
@@ -89,17 +100,13 @@ def test_verify_finds_blocks_changed_behind_udrbds_back(tmp_path):
         for d in nodes:
             assert open(d.log).read().count("Online verify found") == 1
             assert oos_kib(d) == 0
-    finally:
-        for d in nodes:
-            d.stop()
 
 
 def test_verify_start_and_stop_sectors(tmp_path):
     """--start/--stop (in sectors, with drbdsetup's suffixes) bound the run:
     a corrupted block outside the range is not found, one inside is."""
-    nodes = connected_pair(tmp_path, "--verify-alg=crc32c")
-    a, b = nodes
-    try:
+    with running_pair(tmp_path, "--verify-alg=crc32c") as nodes:
+        a, b = nodes
         corrupt(b, 0, 4096)            # before the start
         corrupt(b, 4096, 4096)         # 2 MiB in: inside
         corrupt(b, 16384, 4096)        # 8 MiB: after the stop
@@ -112,18 +119,14 @@ def test_verify_start_and_stop_sectors(tmp_path):
         assert "Starting Online Verify from sector 2048" in open(a.log).read()
         assert "Online Verify start sector: 2048" in open(b.log).read()
         wait_status(b, CONNECTED_B)
-    finally:
-        for d in nodes:
-            d.stop()
 
 
 def test_verify_refusals(tmp_path):
     """Without verify-alg: 'Need a verify algorithm' (SS_NO_VERIFY_ALG, exit
     11 as drbdsetup's); without a connection: 'State change requires a
     connection'; unknown volume: the kernel's invalid-request answer."""
-    nodes = connected_pair(tmp_path)
-    a, b = nodes
-    try:
+    with running_pair(tmp_path) as nodes:
+        a, b = nodes
         r = a.run("verify", "r0", "1", "0")
         assert r.returncode == 11, (r.returncode, r.stderr)
         assert "Need a verify algorithm to start online verify" in r.stderr
@@ -135,9 +138,6 @@ def test_verify_refusals(tmp_path):
         r = a.run("verify", "r0", "1", "0")
         assert r.returncode == 11, (r.returncode, r.stderr)
         assert "State change requires a connection" in r.stderr
-    finally:
-        for d in nodes:
-            d.stop()
 
 
 def test_checksum_based_resync_sends_only_differing_blocks(tmp_path):
@@ -147,9 +147,8 @@ def test_checksum_based_resync_sends_only_differing_blocks(tmp_path):
     Primary rewrites 256 KiB with the data it already has, and changes
     64 KiB: only those 64 KiB travel."""
     import subprocess
-    nodes = connected_pair(tmp_path, "--csums-alg=sha1")
-    a, b = nodes
-    try:
+    with running_pair(tmp_path, "--csums-alg=sha1") as nodes:
+        a, b = nodes
         size = usable_bytes(a)
         b.run("disconnect", "r0", "0", check=True)
         wait_status(a, "r0 role:Primary\n  disk:UpToDate\n  b connection:Connecting\n\n")
@@ -168,9 +167,6 @@ def test_checksum_based_resync_sends_only_differing_blocks(tmp_path):
         assert "resync started: 320 KiB to fetch (checksum-based)" in log, log
         assert "80 % had equal checksums, eliminated: 256K; transferred 64K total 320K" in log
         assert data_hash(a, size) == data_hash(b, size)
-    finally:
-        for d in nodes:
-            d.stop()
 
 
 def test_different_verify_alg_refused(tmp_path):
