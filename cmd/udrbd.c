@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+int udrbd_service_main(int argc, char **argv);
 int udrbd_fs_main(int argc, char **argv);
 int udrbd_logsrv_main(int argc, char **argv);
 
@@ -23,6 +24,7 @@ static void usage(FILE *f)
 		   "       udrbd faults [--enable-faults=MASK] [--fault-rate=PCT] "
 		   "[--fault-devs=MINORMASK]\n"
 		   "       udrbd exports\n"
+		   "       udrbd service install|uninstall|start|stop|status\n"
 		   "       udrbd hide-filesystem|show-filesystem|filesystem-state [-q] "
 		   "DRIVE:|GUID|FILE\n"
 		   "       udrbd log-server [-o FILE] [--port N] [--bind ADDR]\n");
@@ -39,6 +41,8 @@ int main(int argc, char **argv)
 		printf("udrbd %s\n", UDRBD_VERSION);
 		return 0;
 	}
+	if (!strcmp(argv[1], "service"))
+		return udrbd_service_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "hide-filesystem") || !strcmp(argv[1], "show-filesystem") ||
 	    !strcmp(argv[1], "filesystem-state"))
 		return udrbd_fs_main(argc, argv);

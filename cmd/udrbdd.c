@@ -1,14 +1,17 @@
 /* udrbdd: the engine. One process per host, all resources; runs in the
- * foreground (a service wrapper comes with the Windows issue).
+ * foreground, or as the Windows service "udrbd" with --service (what
+ * `udrbd service install` registers; started from a console it runs
+ * there as usual).
  *
  *   udrbdd [--control PATH] [--nbd-listen HOST:PORT | --no-nbd-tcp]
  *          [--nbd-socket PATH | --no-nbd-socket] [--log-level LEVEL]
  *          [--syslog HOST[:PORT] | --no-syslog] [--log-file PATH]
- *          [--event-log-level LEVEL|off]
+ *          [--event-log-level LEVEL|off] [--service]
  *
  * The control path defaults to $UDRBD_CONTROL or the platform's default
- * (/run/udrbd/udrbdd.sock, \\.\pipe\udrbd). SIGINT/SIGTERM take every
- * resource down cleanly (meta data written) and exit. */
+ * (/run/udrbd/udrbdd.sock, \\.\pipe\udrbd). SIGINT/SIGTERM, and a
+ * service stop or shutdown, take every resource down cleanly (meta data
+ * written) and exit. */
 #include "core/engine.h"
 #include "ctl/ctl.h"
 #include "ctl/proto.h"
@@ -28,6 +31,7 @@ struct daemon_opts {
 	int log_level;
 	const char *syslog;
 	const char *log_file;
+	bool service;
 	bool no_syslog;
 	int event_log_level;	/* EVENTLOG_LEVEL_UNSET, -1 (off) or a level */
 };
@@ -48,7 +52,7 @@ static void usage(FILE *f)
 		"usage: udrbdd [--control PATH] [--nbd-listen HOST:PORT | --no-nbd-tcp]\n"
 		"              [--nbd-socket PATH | --no-nbd-socket] [--log-level err|warning|notice|info|debug]\n"
 		"              [--syslog HOST[:PORT] | --no-syslog] [--log-file PATH]\n"
-		"              [--event-log-level LEVEL|off]\n");
+		"              [--event-log-level LEVEL|off] [--service]\n");
 }
 
 static int parse_hostport(const char *s, char *host, size_t hlen, uint16_t *port)
@@ -88,7 +92,13 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 	snprintf(o->nbd_host, sizeof(o->nbd_host), "%s", NBD_DEFAULT_HOST);
 	o->nbd_port = NBD_DEFAULT_PORT;
 	o->nbd_tcp = true;
+#ifdef _WIN32
+	/* WNBD, Windows' NBD client, connects over TCP; a Unix socket path
+	 * under /run means nothing there (and Wine has no AF_UNIX). */
+	o->nbd_unix = NULL;
+#else
 	o->nbd_unix = NBD_DEFAULT_UNIX_PATH;
+#endif
 	o->log_level = PLAT_LOG_INFO;
 	o->event_log_level = EVENTLOG_LEVEL_UNSET;
 	for (int i = 1; i < argc; i++) {
@@ -102,6 +112,9 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 			o->nbd_tcp = takes = false;
 		} else if (!strcmp(a, "--no-syslog")) {
 			o->no_syslog = true;
+			takes = false;
+		} else if (!strcmp(a, "--service")) {
+			o->service = true;
 			takes = false;
 		} else if (!strcmp(a, "--no-nbd-socket")) {
 			o->nbd_unix = NULL;
@@ -241,16 +254,19 @@ static int start_nbd(struct engine *eng, const struct daemon_opts *o)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static void request_stop(void)
 {
-	struct daemon_opts o;
+	stop_requested = 1;
+}
+
+/* The daemon proper, in the console or on the service's thread. */
+static int run(void *arg)
+{
+	const struct daemon_opts *o = arg;
 	struct engine eng;
 	struct ctl_server *ctl = NULL;
 	int err, rc = 1;
 
-	plat_init();
-	if (parse_args(argc, argv, &o) || setup_logging(&o))
-		return 2;
 	err = engine_init(&eng);
 	if (err) {
 		plat_err("cannot start the engine: %s", plat_strerror(err));
@@ -258,17 +274,18 @@ int main(int argc, char **argv)
 	}
 	/* Control first: it creates the run directory (/run/udrbd) that the
 	 * default NBD socket lives in too. */
-	err = ctl_server_start(&eng, o.control, &ctl);
-	if (err || start_nbd(&eng, &o))
+	err = ctl_server_start(&eng, o->control, &ctl);
+	if (err || start_nbd(&eng, o))
 		goto out;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 #ifdef SIGBREAK
 	/* Windows: Ctrl-Break is what a supervisor can send another process
-	 * group (Ctrl-C cannot be); the service wrapper comes later. */
+	 * group (Ctrl-C cannot be). */
 	signal(SIGBREAK, on_signal);
 #endif
-	plat_notice("udrbdd %s ready; control channel %s", UDRBD_VERSION, o.control);
+	plat_notice("udrbdd %s ready; control channel %s", UDRBD_VERSION, o->control);
+	plat_service_running();
 	while (!stop_requested)
 		plat_sleep_ms(100);
 	plat_notice("stopping: taking all resources down");
@@ -281,4 +298,26 @@ out:
 	if (eng.nbd)
 		nbd_server_free(eng.nbd);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon_opts o;
+	int err;
+
+	plat_init();
+	if (parse_args(argc, argv, &o) || setup_logging(&o))
+		return 2;
+	if (!o.service)
+		return run(&o);
+	err = plat_service_dispatch("udrbd", run, &o, request_stop);
+	if (err == -ENOTCONN) {
+		plat_notice("not started by the service manager: running in the console");
+		return run(&o);
+	}
+	if (err) {
+		plat_err("cannot run as the service udrbd: %s", plat_strerror(err));
+		return 1;
+	}
+	return 0;
 }

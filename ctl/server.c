@@ -25,6 +25,25 @@ int ctl_flush(struct ctl_req *q)
 	return err;
 }
 
+/* What a client that is not an administrator may run (the pipe's ACL
+ * in plat/win32/chan.c lets it in for these): WinDRBD allows the same
+ * to non-admins (windrbd-facts.md §1.1). */
+static bool may_run(struct ctl_req *q)
+{
+	static const char *const read_only[] = { "status", "events2", "show" };
+
+	if (plat_chan_peer_admin(q->chan))
+		return true;
+	for (size_t i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++)
+		if (q->argc >= 2 && !strcmp(q->argv[1], read_only[i]))
+			return true;
+	plat_notice("control: refused '%s' to a client that is not an administrator",
+		    q->argc >= 2 ? q->argv[1] : "");
+	strbuf_printf(&q->err, "%s: Permission denied (only status, events2 and show are "
+		      "open to non-administrators)\n", q->argc >= 2 ? q->argv[1] : "drbdsetup");
+	return false;
+}
+
 static void *client_main(void *arg)
 {
 	struct ctl_req *q = arg;
@@ -36,7 +55,7 @@ static void *client_main(void *arg)
 		plat_warn("control: malformed request: %s", plat_strerror(err));
 		goto out;
 	}
-	rc = ctl_dispatch(q);
+	rc = may_run(q) ? ctl_dispatch(q) : 20;
 	if (ctl_flush(q) == 0) {
 		code[0] = (uint8_t)rc;
 		code[1] = (uint8_t)(rc >> 8);

@@ -277,6 +277,57 @@ void plat_chan_close(struct plat_chan *c);
 /* Default control path of this platform. */
 const char *plat_chan_default_path(void);
 
+/* True when the client on c may run every command; false when it may
+ * only read (status, events2, show). Windows: the client's token holds
+ * Administrators or is SYSTEM; POSIX: always (the 0600 socket admitted
+ * only the daemon's own user). */
+bool plat_chan_peer_admin(const struct plat_chan *c);
+
+/* ---- services and paths (plat/<os>/service.c, svcctl.c, paths.c) -------
+ * Windows services through the service control manager; on POSIX a
+ * supervisor (systemd) runs udrbdd in the foreground, and these return
+ * -EOPNOTSUPP (dispatch: -ENOTCONN). */
+
+/* SCM states (the values of Windows' SERVICE_* states). */
+enum plat_service_state {
+	PLAT_SERVICE_STOPPED = 1,
+	PLAT_SERVICE_START_PENDING = 2,
+	PLAT_SERVICE_STOP_PENDING = 3,
+	PLAT_SERVICE_RUNNING = 4,
+};
+
+/* Runs run(arg) as the service name: start pending until
+ * plat_service_running(), stop pending from a stop or shutdown request
+ * (on_stop is then called, on another thread, and must only ask run to
+ * return), stopped with run's result as exit code. Returns when the
+ * service has stopped; -ENOTCONN when no service manager started us. */
+int plat_service_dispatch(const char *name, int (*run)(void *), void *arg,
+			  void (*on_stop)(void));
+/* Tells the service manager the service is up; nothing outside one. */
+void plat_service_running(void);
+/* Registers an automatically started service running cmdline (the
+ * executable's path quoted when it has spaces): -EEXIST if it exists. */
+int plat_service_install(const char *name, const char *display, const char *cmdline);
+/* -ENOENT when there is no such service. */
+int plat_service_uninstall(const char *name);
+/* Start or stop and wait up to timeout_ms for RUNNING or STOPPED; a
+ * start that ends in STOPPED is -EIO. */
+int plat_service_start(const char *name, uint32_t timeout_ms);
+int plat_service_stop(const char *name, uint32_t timeout_ms);
+int plat_service_state(const char *name, int *state);
+/* The directory of the running executable. */
+int plat_exe_dir(char *buf, size_t len);
+
+/* Where drbd.conf lives: /etc on POSIX; <root>\etc on Windows, <root>
+ * being WinDRBD's layout (windrbd-facts.md §1.4): %UDRBD_ROOT%, else the
+ * registry (plat/win32/paths.c), else C:\windrbd. */
+const char *plat_config_root(void);
+/* The root itself ("/" on POSIX), and a POSIX-style absolute path (as
+ * WinDRBD's Cygwin tools and drbd.conf files write them, "/etc/drbd.d")
+ * under it: "C:\windrbd\etc\drbd.d"; other paths are copied. */
+const char *plat_root_dir(void);
+int plat_root_path(const char *posix_path, char *out, size_t len);
+
 /* ---- checksums and crypto (plat/crc32c.c, plat/crypto.c) ---------------- */
 
 /* Raw CRC-32C (Castagnoli, reflected): no pre- or post-inversion, so

@@ -119,3 +119,16 @@ const char *plat_chan_default_path(void)
 {
 	return "/run/udrbd/udrbdd.sock";
 }
+
+bool plat_chan_peer_admin(const struct plat_chan *c)
+{
+	uint32_t uid;
+
+	/* root and the daemon's own user; anyone else got in only because
+	 * an administrator opened the socket's mode to a group, which may
+	 * read (ARCHITECTURE.md, "Control channel"). Without peer
+	 * credentials the 0600 mode is all there is. */
+	if (plat_sock_peer_uid(c->s, &uid) == -EOPNOTSUPP)
+		return true;
+	return plat_sock_peer_uid(c->s, &uid) == 0 && (uid == 0 || uid == (uint32_t)geteuid());
+}

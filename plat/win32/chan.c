@@ -7,14 +7,22 @@
 #include <stdlib.h>
 
 /* Protected DACL: full access for LocalSystem and the Administrators
- * group, nobody else (read-only access for users is a later step). */
-const wchar_t plat_chan_sddl[] = L"D:P(A;;GA;;;SY)(A;;GA;;;BA)";
+ * group; everyone else 0x12008b = FILE_GENERIC_READ | FILE_WRITE_DATA,
+ * enough to send one request and read its answer, but neither
+ * FILE_CREATE_PIPE_INSTANCE (so nobody can pose as the daemon on a
+ * second instance) nor WRITE_DAC/WRITE_OWNER. What such a client may run
+ * is decided by the daemon from its token (plat_chan_peer_admin): the
+ * read-only commands, as WinDRBD's windrbd_control_user device allows
+ * (windrbd-facts.md §1.1). */
+const wchar_t plat_chan_sddl[] = L"D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;0x12008b;;;WD)";
 
 struct plat_chan {
 	HANDLE h;
 	HANDLE rd_ev, wr_ev;	/* one overlapped operation each way */
 	HANDLE stop;		/* set by plat_chan_shutdown */
 	wchar_t *name;		/* listener only: creates the next instance */
+	bool server;		/* accepted: the client's token is checked */
+	bool checked, admin;
 };
 
 static void chan_free(struct plat_chan *c)
@@ -154,6 +162,7 @@ int plat_chan_accept(struct plat_chan *l, struct plat_chan **out)
 		CloseHandle(next);
 		return -ENOMEM;
 	}
+	c->server = true;
 	l->h = next;
 	*out = c;
 	return 0;
@@ -162,7 +171,9 @@ int plat_chan_accept(struct plat_chan *l, struct plat_chan **out)
 static int open_client(const wchar_t *name, HANDLE *h)
 {
 	for (int tries = 0; tries < 10; tries++) {
-		*h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+		/* Not GENERIC_WRITE: the ACL grants non-admins only what a
+		 * request and its answer need. */
+		*h = CreateFileW(name, GENERIC_READ | FILE_WRITE_DATA, 0, NULL,
 				 OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
 		if (*h != INVALID_HANDLE_VALUE)
 			return 0;
@@ -232,11 +243,24 @@ long plat_chan_read(struct plat_chan *c, void *buf, size_t len)
 	if (WaitForSingleObject(c->stop, 0) == WAIT_OBJECT_0)
 		return 0;
 	err = pipe_io(c, false, buf, chunk, &n);
+	/* Windows lets a server impersonate its client only once it has
+	 * read from the pipe (ERROR_CANNOT_IMPERSONATE before). */
+	if (!err && n && c->server && !c->checked) {
+		c->admin = plat_win32_pipe_client_is_admin(c->h);
+		c->checked = true;
+	}
 	/* The other end closed (-ECONNRESET from ERROR_BROKEN_PIPE) or we
 	 * shut down: both read as end of stream, as a socket would. */
 	if (err == -ECONNRESET || err == -ENOTCONN || err == -ECANCELED)
 		return 0;
 	return err ? err : (long)n;
+}
+
+bool plat_chan_peer_admin(const struct plat_chan *c)
+{
+	/* Our own end of a connection we opened is trusted: only the
+	 * daemon's side asks about its clients. */
+	return !c->server || c->admin;
 }
 
 void plat_chan_shutdown(struct plat_chan *c)

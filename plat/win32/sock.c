@@ -146,7 +146,16 @@ void plat_sock_shutdown(plat_sock s)
 {
 	if (s == INVALID_SOCKET)
 		return;
+	BOOL listening = FALSE;
+	int len = sizeof(listening);
+	u_long nonblock = 1;
+
 	shutdown(s, SD_BOTH);
+	/* A listener's accept() that has not started yet would block after
+	 * the cancel below, where POSIX fails it: non-blocking, it returns
+	 * at once (a socket's only state we can keep). */
+	if (!getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, (char *)&listening, &len) && listening)
+		ioctlsocket(s, FIONBIO, &nonblock);
 	/* shutdown alone wakes neither a blocked accept nor, on every
 	 * Windows version, a blocked recv; cancelling their I/O does. */
 	CancelIoEx((HANDLE)s, NULL);

@@ -26,4 +26,10 @@ wchar_t *plat_win32_wide(const char *s);
  * -ECANCELED returned. 0 and *done on success, else a negative code. */
 int plat_win32_wait_io(HANDLE h, OVERLAPPED *ov, HANDLE stop, DWORD *done);
 
+/* The token (an impersonation token, or NULL for the caller's) is in
+ * Administrators or is SYSTEM (token.c). */
+bool plat_win32_token_is_admin(HANDLE tok);
+/* The same for the client of a server pipe end that has read data. */
+bool plat_win32_pipe_client_is_admin(HANDLE pipe);
+
 #endif
