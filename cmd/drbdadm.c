@@ -17,24 +17,53 @@ struct args {
 	int nnames;
 	const char *backend[32];
 	int nbackend;
+	bool help;
 };
 
-static void usage(FILE *f)
+static void general_options(FILE *f)
 {
-	const struct adm_cmd *c;
-
-	fprintf(f, "USAGE: drbdadm COMMAND [OPTION...] {all|RESOURCE...}\n\n"
-		"GENERAL OPTIONS:\n"
+	fprintf(f, "GENERAL OPTIONS:\n"
 		"  --dry-run, -d           print the drbdsetup/drbdmeta calls only\n"
 		"  --verbose, -v           print the calls, and run them\n"
 		"  --config-file=..., -c   default %s\n"
 		"  --drbdsetup=..., -s     the drbdsetup to run\n"
 		"  --drbdmeta=..., -m      the drbdmeta to run\n"
-		"  --version, -V\n  --help, -h\n\nCOMMANDS:\n", conf_default_path());
+		"  --version, -V\n  --help, -h\n", conf_default_path());
+}
+
+static void usage(FILE *f)
+{
+	const struct adm_cmd *c;
+
+	fprintf(f, "USAGE: drbdadm COMMAND [OPTION...] {all|RESOURCE...}\n\n");
+	general_options(f);
+	fprintf(f, "\nCOMMANDS:\n");
 	for (c = adm_cmds; c->name; c++)
 		fprintf(f, "  %-18s %s\n", c->name, c->help);
 	fprintf(f, "\nOptions after the command that drbdsetup or drbdmeta takes "
-		"(--force, --max-peers=N, ...) are passed on.\n");
+		"(--force, --max-peers=N, ...) are passed on.\n"
+		"'drbdadm COMMAND --help' describes one command.\n");
+}
+
+/* drbdadm CMD --help: what it does, what it names, what it passes on. */
+static void cmd_usage(const struct adm_cmd *c)
+{
+	const char *const *t;
+
+	printf("USAGE: drbdadm %s [OPTION...] %s\n\n  %s\n\n", c->name,
+	       c->no_res ? "" : c->iter == ADM_RES ? "{all|RESOURCE...}" :
+	       c->iter == ADM_VOLS ? "{all|RESOURCE[/VOLUME]...}" :
+	       "{all|RESOURCE[:PEER][/VOLUME]...}", c->help);
+	general_options(stdout);
+	if (c->takes || !strcmp(c->name, "create-md")) {
+		printf("\nOPTIONS FOR %s:\n", c->name);
+		for (t = c->takes; t && *t; t++)
+			printf("  --%s%s\n", *t, strcmp(*t, "force") && strcmp(*t, "diskless") &&
+			       strcmp(*t, "tentative") && strcmp(*t, "discard-my-data") ?
+			       "=..." : "");
+		if (!strcmp(c->name, "create-md"))
+			printf("  --max-peers=...\n");
+	}
 }
 
 /* "-x VALUE", "-xVALUE", "--long VALUE", "--long=VALUE" */
@@ -75,8 +104,7 @@ static int parse_args(struct adm *a, struct args *g, int argc, char **argv)
 		} else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
 			a->verbose = true;
 		} else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-			usage(stdout);
-			exit(0);
+			g->help = true;
 		} else if (!strcmp(s, "-V") || !strcmp(s, "--version")) {
 			printf("DRBDADM_BUILDTAG=udrbd\nDRBDADM_VERSION=%s\n", UDRBD_VERSION);
 			exit(0);
@@ -288,6 +316,13 @@ int main(int argc, char **argv)
 	plat_init();
 	if ((ret = parse_args(&a, &g, argc, argv)))
 		return ret;
+	if (g.help) {
+		if (g.cmd && (a.cmd = adm_find_cmd(g.cmd)))
+			cmd_usage(a.cmd);
+		else
+			usage(stdout);
+		return 0;
+	}
 	if (!g.cmd) {
 		usage(stderr);
 		return CONF_E_USAGE;

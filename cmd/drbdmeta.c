@@ -51,6 +51,31 @@ static void usage(const char *prog)
 	exit(20);
 }
 
+/* drbdmeta ... CMD ... --help: that command's usage, exit 0. Without a
+ * command, drbd-utils' usage and exit code 20. */
+static void help(int argc, char **argv)
+{
+	bool asked = false;
+	int i;
+
+	for (i = 1; i < argc; i++)
+		asked |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
+	if (!asked)
+		return;
+	for (i = 1; i < argc; i++)
+		for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
+			const struct dm_cmd *c = &cmds[k];
+
+			if (strcmp(argv[i], c->name))
+				continue;
+			printf("USAGE: %s [--force] DEVICE FORMAT [FORMAT ARGS...] %s%s %s\n\n"
+			       "FORMATS:\n  v08 device index\n  v09 device index\n",
+			       argv[0], c->name, c->node_id ? " --node-id {val}" : "", c->args);
+			exit(0);
+		}
+	usage(argv[0]);
+}
+
 char *dm_ppsize(char *buf, uint64_t size)
 {
 	static const char units[] = "KMGTPE";
@@ -259,6 +284,7 @@ int main(int argc, char **argv)
 
 	argv[0] = prog ? (char *)prog + 1 : argv[0];
 	plat_init();
+	help(argc, argv);
 	if (argc < 4)
 		usage(argv[0]);
 	parse_opts(&d, argc, argv);

@@ -37,6 +37,11 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 1 : 0;
 	}
+	/* "udrbd COMMAND --help": the usage lines name every command's options. */
+	if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
 	if (!strcmp(argv[1], "version")) {
 		printf("udrbd %s\n", UDRBD_VERSION);
 		return 0;
