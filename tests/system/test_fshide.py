@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, need, need_tool
+from conftest import BUILD, drbdmeta, need, need_tool
 
 MiB = 1 << 20
 UDRBD = os.path.join(BUILD, "cmd", "udrbd")
@@ -143,6 +143,20 @@ def test_nothing_known_is_refused(tmp_path, content):
         assert "no known file system (NTFS, ReFS, FAT, exFAT)" in r.stderr
     assert udrbd("filesystem-state", path).returncode == 3
     assert read(path) == orig
+
+
+def test_create_md_guards_a_hidden_file_system(tmp_path):
+    """Internal meta data would cut off the hidden NTFS's tail: drbdmeta
+    still sees the file system and its size, and refuses."""
+    path = str(tmp_path / "ntfs.img")
+    make_image(path, "ntfs")
+    assert udrbd("hide-filesystem", "-q", path).returncode == 0
+    hidden = read(path)
+    r = drbdmeta("--force", "0", "v09", path, "internal", "create-md", "1")
+    assert r.returncode == 40, r.stdout + r.stderr
+    assert "Found NTFS filesystem (hidden)" in r.stdout
+    assert "Operation refused." in r.stdout
+    assert read(path) == hidden
 
 
 def test_missing_target(tmp_path):
