@@ -53,13 +53,13 @@ int args_parse(struct args *a, int argc, char **argv, int first,
 				      cmd, (int)len, w);
 			return 20;
 		}
-		if (!s->has_arg) {
-			if (eq) {
+		if (s->has_arg != ARG_REQUIRED) {
+			if (eq && s->has_arg == ARG_NONE) {
 				strbuf_printf(err, "drbdsetup %s: option '--%s' doesn't allow an argument\n",
 					      cmd, s->name);
 				return 20;
 			}
-			if (add_opt(a, s->name, NULL, cmd, err))
+			if (add_opt(a, s->name, eq ? eq + 1 : NULL, cmd, err))
 				return 20;
 			continue;
 		}

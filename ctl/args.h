@@ -1,5 +1,6 @@
 /* drbdsetup's command-line grammar: positional arguments, then options as
- * "--name=value", "--name value" or "--flag" in any order (getopt_long). */
+ * "--name=value", "--name value", "--flag" or "--bool[=yes|no]" in any
+ * order (getopt_long). */
 #ifndef UDRBD_CTL_ARGS_H
 #define UDRBD_CTL_ARGS_H
 
@@ -11,9 +12,13 @@
 #define ARGS_MAX_POS 8
 #define ARGS_MAX_OPTS 32
 
+/* opt_spec.has_arg: drbdsetup's booleans take an optional "=yes"/"=no"
+ * (drbdadm passes e.g. --use-rle=no); other flags take none. */
+enum { ARG_NONE = 0, ARG_REQUIRED = 1, ARG_OPTIONAL = 2 };
+
 struct opt_spec {
 	const char *name;
-	bool has_arg;
+	unsigned char has_arg;	/* ARG_* */
 };
 
 struct args {

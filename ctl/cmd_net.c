@@ -129,7 +129,9 @@ static const struct opt_spec *net_opt_specs(void)
 	if (net_specs[0].name)
 		return net_specs;
 	for (size_t i = 0; i < sizeof(net_opts) / sizeof(net_opts[0]); i++)
-		net_specs[n++] = (struct opt_spec){ net_opts[i].name, net_opts[i].kind != NK_BOOL };
+		net_specs[n++] = (struct opt_spec){ net_opts[i].name,
+						    net_opts[i].kind == NK_BOOL ? ARG_OPTIONAL
+										: ARG_REQUIRED };
 	for (size_t i = 0; i < sizeof(net_ignored) / sizeof(net_ignored[0]); i++)
 		net_specs[n++] = (struct opt_spec){ net_ignored[i], true };
 	net_specs[n++] = (struct opt_spec){ "set-defaults", false };
