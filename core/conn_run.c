@@ -576,6 +576,11 @@ int conn_run(struct connection *c)
 		err = conn_meta_start(c);
 	while (!err && !conn_should_stop(c))
 		err = receive_one(c, pl, data);
+	/* A refusal of ours (split brain) reaches a kernel peer only if it
+	 * can read our P_STATE before the meta socket goes: its ack receiver
+	 * tears the connection down at once (tests/interop, split-brain). */
+	if (err == -ENOTSUP || err == -EACCES)
+		drain(c);
 	/* Resync requests stop; writers' waits fail and their blocks go out
 	 * of sync before the sockets close. */
 	set_handshaking(c, false);
