@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
   libgcrypt20-dev liburing-dev
-  mingw-w64 libgcrypt-mingw-w64-dev wine wine64
+  mingw-w64 libgcrypt-mingw-w64-dev wine wine64 wixl msitools
   drbd-utils
   libnbd-bin nbdkit qemu-utils fio fuse3
   e2fsprogs ntfs-3g dosfstools exfatprogs util-linux iptables iproute2

@@ -135,19 +135,40 @@ int plat_service_start(const char *name, uint32_t timeout_ms)
 	return err;
 }
 
+/* The service's process, to wait for its end: a service reports STOPPED
+ * before its process exits, and until then its executable cannot be
+ * replaced or removed (an installer would ask for a reboot). */
+static HANDLE service_process(SC_HANDLE svc)
+{
+	SERVICE_STATUS_PROCESS sp;
+	DWORD n;
+
+	if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&sp, sizeof(sp), &n) ||
+	    !sp.dwProcessId)
+		return NULL;
+	return OpenProcess(SYNCHRONIZE, FALSE, sp.dwProcessId);
+}
+
 int plat_service_stop(const char *name, uint32_t timeout_ms)
 {
 	SERVICE_STATUS st;
 	SC_HANDLE scm, svc;
+	HANDLE proc;
 	int err = open_svc(name, SERVICE_STOP | SERVICE_QUERY_STATUS, &scm, &svc);
 
 	if (err)
 		return err;
+	proc = service_process(svc);
 	if (!ControlService(svc, SERVICE_CONTROL_STOP, &st) &&
-	    GetLastError() != ERROR_SERVICE_NOT_ACTIVE)
+	    GetLastError() != ERROR_SERVICE_NOT_ACTIVE &&
+	    GetLastError() != ERROR_SERVICE_CANNOT_ACCEPT_CTRL)
 		err = plat_win32_last_err();
 	else
 		err = wait_state(svc, SERVICE_STOPPED, timeout_ms);
+	if (!err && proc && WaitForSingleObject(proc, timeout_ms) != WAIT_OBJECT_0)
+		err = -ETIMEDOUT;
+	if (proc)
+		CloseHandle(proc);
 	close_svc(scm, svc);
 	return err;
 }
