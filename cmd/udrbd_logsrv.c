@@ -41,7 +41,7 @@ static int logsrv_args(int argc, char **argv, struct logsrv_opts *o)
 	o->bind = "127.0.0.1";
 	o->port = 514;
 	o->count = 0;
-	for (int i = 2; i < argc; i++) {
+	for (int i = 2; i < argc; i += 2) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!val)
@@ -56,7 +56,6 @@ static int logsrv_args(int argc, char **argv, struct logsrv_opts *o)
 			o->count = v;
 		else
 			return -EINVAL;
-		i++;
 	}
 	return 0;
 }
