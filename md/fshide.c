@@ -34,7 +34,10 @@ static const struct fshide_sig sigs[] = {
 
 void fshide_state_none(struct fshide_state *st)
 {
+	bool hide_new = st->hide_new;
+
 	memset(st, 0, sizeof(*st));
+	st->hide_new = hide_new;
 }
 
 static enum fshide_found found(struct fshide_state *st, enum fs_win fs, const char *name,
@@ -100,11 +103,21 @@ enum fshide_found fshide_detect(const uint8_t *sec, struct fshide_state *st)
 {
 	enum fs_win kind = fs_win_kind(sec);
 
-	fshide_state_none(st);
+	memset(st, 0, sizeof(*st));
 	/* FAT first: its hidden forms are no FS_WIN_FAT to fs_win_kind. */
 	if (kind == FS_WIN_FAT || (kind == FS_WIN_NONE && fs_fat_type(sec)))
 		return detect_fat(sec, st);
 	return detect_oem(sec, kind, st);
+}
+
+enum fshide_found fshide_state_init(struct fshide_state *st, const uint8_t *sec, bool hide_new)
+{
+	enum fshide_found r = fshide_detect(sec, st);
+
+	if (r != FSHIDE_HIDDEN)
+		fshide_state_none(st);
+	st->hide_new = hide_new;
+	return r;
 }
 
 static int patch(uint8_t *sec, struct fshide_state *st, enum fshide_found want)
@@ -157,10 +170,15 @@ bool fshide_on_write(uint8_t *buf, uint64_t off, size_t len, struct fshide_state
 	if (!fshide_write_touches(off, len))
 		return false;
 	if (off == 0 && len >= FSHIDE_SECTOR) {
+		struct fshide_state now;
+
 		/* A sector written already hidden is stored as it is and
 		 * read back as it was written. */
-		if (fshide_hide(buf, st) == 0)
+		if (st->hide_new && fshide_hide(buf, &now) == 0) {
+			*st = now;
+			st->hide_new = true;
 			return true;
+		}
 		fshide_state_none(st);
 		return false;
 	}

@@ -51,13 +51,23 @@ struct fshide_state {
 	uint8_t len;
 	uint8_t shown[FSHIDE_FIELD_MAX];
 	uint8_t hidden[FSHIDE_FIELD_MAX];
+	/* A file system written anew is hidden too (fshide_on_write). Only
+	 * where something mounts what it finds (Windows): on Linux a backing
+	 * device keeps showing what is written, to be mounted directly after
+	 * `drbdadm down` as DRBD users do. */
+	bool hide_new;
 };
 
 /* What sec (the first FSHIDE_SECTOR bytes of a device) carries; *st
- * describes it (st->fs is FS_WIN_NONE for FSHIDE_NOTHING). The state of a
- * backing device at attach is the one fshide_detect returns for
- * FSHIDE_HIDDEN; for anything else use fshide_state_none. */
+ * describes it (st->fs is FS_WIN_NONE for FSHIDE_NOTHING, hide_new false). */
 enum fshide_found fshide_detect(const uint8_t *sec, struct fshide_state *st);
+
+/* The state of a backing device at attach, from its first sector: what is
+ * hidden there, if anything. Returns what fshide_detect found; the caller
+ * refuses FSHIDE_SHOWN where hide_new is wanted (WinDRBD: "Backing device
+ * contains filesystem, refusing to use it", windrbd-facts.md §1.3). */
+enum fshide_found fshide_state_init(struct fshide_state *st, const uint8_t *sec, bool hide_new);
+/* Nothing hidden; hide_new is kept. */
 void fshide_state_none(struct fshide_state *st);
 
 /* Patch sec in place: 0, -ENOENT when no known file system is there,
@@ -73,9 +83,11 @@ void fshide_on_read(uint8_t *buf, uint64_t off, size_t len, const struct fshide_
 
 /* buf (the caller's copy for the local write) holds len bytes about to be
  * written to the backing device at off. A write of the whole first sector
- * decides afresh: a known file system in it is hidden and *st follows it,
- * anything else passes and *st becomes "nothing hidden". A partial write
- * over the field has the shown bytes hidden. True when buf was changed. */
+ * decides afresh: with hide_new a known file system in it is hidden and
+ * *st follows it; anything else passes and *st becomes "nothing hidden".
+ * A partial write over the field has the shown bytes hidden (block
+ * devices write whole sectors, so a file system cannot appear that way).
+ * True when buf was changed. */
 bool fshide_on_write(uint8_t *buf, uint64_t off, size_t len, struct fshide_state *st);
 
 /* Whether a write at [off, off + len) can need fshide_on_write, so the

@@ -245,7 +245,8 @@ TAP_TEST(on_write_hides_a_new_boot_sector)
 	uint8_t b[SEC], orig[SEC];
 	struct fshide_state st;
 
-	fshide_state_none(&st);
+	memset(b, 0, SEC);
+	TAP_EQ(fshide_state_init(&st, b, true), FSHIDE_NOTHING);
 	ntfs(orig);
 	memcpy(b, orig, SEC);
 	TAP_OK(fshide_on_write(b, 0, SEC, &st), "a new NTFS is hidden");
@@ -273,6 +274,29 @@ TAP_TEST(on_write_hides_a_new_boot_sector)
 	TAP_EQ(st.fs, FS_WIN_NONE);
 	fshide_on_read(b, 0, SEC, &st);
 	TAP_MEMEQ(b, orig, SEC);
+}
+
+/* Linux: a hidden disk (from a Windows node) still reads as its file
+ * system, but what is written stays as written. */
+TAP_TEST(without_hide_new_writes_pass)
+{
+	uint8_t b[SEC], orig[SEC];
+	struct fshide_state st;
+
+	ntfs(orig);
+	hidden_ntfs(b, &st);
+	TAP_EQ(fshide_state_init(&st, b, false), FSHIDE_HIDDEN);
+	TAP_EQ(st.fs, FS_WIN_NTFS);
+	fshide_on_read(b, 0, SEC, &st);
+	TAP_MEMEQ(b, orig, SEC);
+	TAP_OK(!fshide_on_write(b, 0, SEC, &st), "NTFS written as is");
+	TAP_MEMEQ(b, orig, SEC);
+	TAP_EQ(st.fs, FS_WIN_NONE);
+	TAP_OK(!st.hide_new, "still not hiding");
+	/* a shown file system at attach: reported, nothing to transform */
+	TAP_EQ(fshide_state_init(&st, orig, true), FSHIDE_SHOWN);
+	TAP_EQ(st.fs, FS_WIN_NONE);
+	TAP_OK(st.hide_new, "hiding new ones");
 }
 
 TAP_TEST(on_write_partial_and_elsewhere)
