@@ -113,9 +113,12 @@ enum fshide_found fshide_detect(const uint8_t *sec, struct fshide_state *st)
 enum fshide_found fshide_state_init(struct fshide_state *st, const uint8_t *sec, bool hide_new)
 {
 	enum fshide_found r = fshide_detect(sec, st);
+	const char *name = st->name;
 
-	if (r != FSHIDE_HIDDEN)
+	if (r != FSHIDE_HIDDEN) {
 		fshide_state_none(st);
+		st->name = name;
+	}
 	st->hide_new = hide_new;
 	return r;
 }

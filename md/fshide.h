@@ -65,7 +65,8 @@ enum fshide_found fshide_detect(const uint8_t *sec, struct fshide_state *st);
 /* The state of a backing device at attach, from its first sector: what is
  * hidden there, if anything. Returns what fshide_detect found; the caller
  * refuses FSHIDE_SHOWN where hide_new is wanted (WinDRBD: "Backing device
- * contains filesystem, refusing to use it", windrbd-facts.md §1.3). */
+ * contains filesystem, refusing to use it", windrbd-facts.md §1.3), naming
+ * st->name, which is kept for that. */
 enum fshide_found fshide_state_init(struct fshide_state *st, const uint8_t *sec, bool hide_new);
 /* Nothing hidden; hide_new is kept. */
 void fshide_state_none(struct fshide_state *st);

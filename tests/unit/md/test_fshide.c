@@ -296,6 +296,7 @@ TAP_TEST(without_hide_new_writes_pass)
 	/* a shown file system at attach: reported, nothing to transform */
 	TAP_EQ(fshide_state_init(&st, orig, true), FSHIDE_SHOWN);
 	TAP_EQ(st.fs, FS_WIN_NONE);
+	TAP_STREQ(st.name, "NTFS");
 	TAP_OK(st.hide_new, "hiding new ones");
 }
 
