@@ -227,6 +227,14 @@ static int decide(struct connection *c, struct peer_device *pd)
 	uuid84_handshake(&self, &pd->peer.uuids, &hc, &dec);
 	plat_info("%s/%u %s: uuid_compare()=%d by rule %d", c->res->name, d->volume,
 		  c->conf.name, dec.uuid_result, dec.rule);
+	/* 8.4's words, which people grep their logs for. */
+	if (dec.sb_auto_solved)
+		plat_warn("%s/%u %s: Split-Brain detected, %d primaries, automatically solved. "
+			  "Sync from %s node", c->res->name, d->volume, c->conf.name,
+			  dec.sb_primaries, dec.result < 0 ? "peer" : "this");
+	else if (dec.sb_manually_solved)
+		plat_warn("%s/%u %s: Split-Brain detected, manually solved. Sync from %s node",
+			  c->res->name, d->volume, c->conf.name, dec.result < 0 ? "peer" : "this");
 	if (dec.drop) {
 		plat_err("%s/%u %s: %s", c->res->name, d->volume, c->conf.name, dec.why);
 		return dec.split_brain ? -ENOTSUP : -ECONNABORTED;

@@ -63,6 +63,12 @@ int resync_peer_invalidate(struct connection *c, struct peer_device *pd, enum dr
 /* StartingSyncT -> WFSyncUUID with every bit set; eng->lock held. */
 void resync_invalidate_locked(struct peer_device *pd);
 
+/* The request threads (resync target, verify source) run the controller
+ * once per RS_TICK_MS, its rates being per tick: waits for the tick's end
+ * under rs_mutex, early only to stop, or when !more and nothing is in
+ * flight (the end). A reply's wake-up does not start a new tick. */
+void rs_wait_tick_locked(struct peer_device *pd, uint64_t *tick, bool more);
+
 /* Ends every request thread of the connection (it is going down). */
 void resync_stop_all(struct connection *c);
 

@@ -147,12 +147,31 @@ static bool request_some(struct connection *c, struct peer_device *pd, uint64_t 
 	return true;
 }
 
+void rs_wait_tick_locked(struct peer_device *pd, uint64_t *tick, bool more)
+{
+	*tick += RS_TICK_MS * 1000000ull;
+	for (;;) {
+		uint64_t now = plat_now_ns();
+		if (pd->rs_stop || (!more && pd->rs_in_flight == 0))
+			return;
+		if (now >= *tick) {
+			/* late (a slow send): the next tick counts from now */
+			if (now - *tick > RS_TICK_MS * 1000000ull)
+				*tick = now;
+			return;
+		}
+		plat_cond_timedwait(&pd->rs_cond, &pd->rs_mutex,
+				    (uint32_t)((*tick - now) / 1000000) + 1);
+	}
+}
+
 static void *rs_main(void *arg)
 {
 	struct peer_device *pd = arg;
 	struct connection *c = pd->conn;
 	uint64_t bits = (pd->dev->size_sect + 7) / 8, cursor = 0;
 	struct rs_ctrl ctrl;
+	uint64_t tick = plat_now_ns();
 	/* csums: our blocks are read here, up to 1 MiB at a time */
 	uint8_t *csum_buf = pd->rs_csums ? plat_alloc_aligned(RS_MAX_REQ_SECT << 9) : NULL;
 
@@ -162,8 +181,7 @@ static void *rs_main(void *arg)
 		bool more = pd->repl == L_PAUSED_SYNC_T ||
 			    request_some(c, pd, &cursor, bits, &ctrl, csum_buf);
 		plat_mutex_lock(&pd->rs_mutex);
-		if (!pd->rs_stop)
-			plat_cond_timedwait(&pd->rs_cond, &pd->rs_mutex, RS_TICK_MS);
+		rs_wait_tick_locked(pd, &tick, more);
 		if (pd->rs_stop) {
 			plat_mutex_unlock(&pd->rs_mutex);
 			break;

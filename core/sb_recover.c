@@ -135,6 +135,8 @@ static void split_brain(struct uuids84 *self, struct uuids84 *peer,
 	d->split_brain = true;
 	if (d->result == HS_SPLIT_BRAIN_AUTO || (forced && c->always_asbp)) {
 		d->result = uuid84_after_sb(self, peer, c, &d->call_pri_lost);
+		d->sb_auto_solved = abs(d->result) < 100;
+		d->sb_primaries = (c->role == R_PRIMARY) + (c->peer_role == R_PRIMARY);
 		/* A generation that shares only history has nothing to base
 		 * a bitmap on: the recovery is a full sync. */
 		if (abs(d->result) < 100 && forced)
@@ -146,6 +148,7 @@ static void split_brain(struct uuids84 *self, struct uuids84 *peer,
 			d->result = HS_TARGET;
 		else if (!c->discard_my_data && peer_discards)
 			d->result = HS_SOURCE;
+		d->sb_manually_solved = abs(d->result) < 100;
 	}
 	if (abs(d->result) >= 100) {
 		d->split_brain_unresolved = true;

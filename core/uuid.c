@@ -51,8 +51,11 @@ void uuid_new_current(struct md_sb *sb, bool primary)
 		struct md_peer_md *p = &sb->peers[i];
 		if (i == sb->node_id || p->bitmap_index < 0)
 			continue;
+		/* The role bit stays: it tells, at the next handshake, that
+		 * this node was already Primary when the generations parted
+		 * (the "older primary" of the after-sb policies, §5). */
 		if (p->bitmap_uuid == 0 && (old & ~UUID_PRIMARY) != MD_UUID_JUST_CREATED)
-			p->bitmap_uuid = old & ~UUID_PRIMARY;
+			p->bitmap_uuid = old;
 	}
 	uuid_push_history(sb, old);
 	sb->current_uuid = random_uuid(primary);

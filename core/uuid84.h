@@ -86,6 +86,9 @@ struct hs_decision {
 	bool drop;		/* disconnect (StandAlone for split brain) */
 	bool split_brain;	/* detected (handlers: initial-split-brain) */
 	bool split_brain_unresolved;	/* handler: split-brain */
+	bool sb_auto_solved;	/* by an after-sb policy ... */
+	bool sb_manually_solved;	/* ... or by discard-my-data */
+	int sb_primaries;	/* how many were Primary when it was solved */
 	bool call_pri_lost;	/* handler: pri-lost / pri-lost-after-sb */
 	bool full_sync;		/* set all bits before the bitmap exchange */
 	bool peer_copy_fixed;	/* rule 35/51 repaired my copy of the peer's UUIDs */

@@ -133,7 +133,7 @@ static void *ov_main(void *arg)
 {
 	struct peer_device *pd = arg;
 	struct connection *c = pd->conn;
-	uint64_t size = pd->dev->size_sect;
+	uint64_t size = pd->dev->size_sect, tick = plat_now_ns();
 	struct rs_ctrl ctrl;
 
 	rs_ctrl_init(&ctrl, &pd->rs);
@@ -164,10 +164,11 @@ static void *ov_main(void *arg)
 			pos += sect;
 			sent++;
 		}
+		if (pos >= size || pos >= stop)
+			return NULL;	/* all asked; the replies end it */
 		plat_mutex_lock(&pd->rs_mutex);
-		if (!pd->rs_stop && (pos < size && pos < stop))
-			plat_cond_timedwait(&pd->rs_cond, &pd->rs_mutex, RS_TICK_MS);
-		if (pd->rs_stop || pos >= size || pos >= stop) {
+		rs_wait_tick_locked(pd, &tick, true);
+		if (pd->rs_stop) {
 			plat_mutex_unlock(&pd->rs_mutex);
 			return NULL;
 		}
