@@ -7,6 +7,7 @@
  *          [--nbd-socket PATH | --no-nbd-socket] [--log-level LEVEL]
  *          [--syslog HOST[:PORT] | --no-syslog] [--log-file PATH]
  *          [--event-log-level LEVEL|off] [--service]
+ *          [--hide-filesystems | --no-hide-filesystems]
  *
  * The control path defaults to $UDRBD_CONTROL or the platform's default
  * (/run/udrbd/udrbdd.sock, \\.\pipe\udrbd). SIGINT/SIGTERM, and a
@@ -33,6 +34,7 @@ struct daemon_opts {
 	const char *log_file;
 	bool service;
 	bool no_syslog;
+	int hide_filesystems;	/* -1: as the OS needs (plat_os_mounts_volumes) */
 	int event_log_level;	/* EVENTLOG_LEVEL_UNSET, -1 (off) or a level */
 };
 
@@ -52,7 +54,8 @@ static void usage(FILE *f)
 		"usage: udrbdd [--control PATH] [--nbd-listen HOST:PORT | --no-nbd-tcp]\n"
 		"              [--nbd-socket PATH | --no-nbd-socket] [--log-level err|warning|notice|info|debug]\n"
 		"              [--syslog HOST[:PORT] | --no-syslog] [--log-file PATH]\n"
-		"              [--event-log-level LEVEL|off] [--service]\n");
+		"              [--event-log-level LEVEL|off] [--service]\n"
+		"              [--hide-filesystems | --no-hide-filesystems]\n");
 }
 
 static int parse_hostport(const char *s, char *host, size_t hlen, uint16_t *port)
@@ -101,6 +104,7 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 #endif
 	o->log_level = PLAT_LOG_INFO;
 	o->event_log_level = EVENTLOG_LEVEL_UNSET;
+	o->hide_filesystems = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = true;
@@ -118,6 +122,9 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 			takes = false;
 		} else if (!strcmp(a, "--no-nbd-socket")) {
 			o->nbd_unix = NULL;
+			takes = false;
+		} else if (!strcmp(a, "--hide-filesystems") || !strcmp(a, "--no-hide-filesystems")) {
+			o->hide_filesystems = a[2] == 'h';
 			takes = false;
 		} else if (!v) {
 			fprintf(stderr, "udrbdd: unknown option or missing value: %s\n", a);
@@ -272,6 +279,8 @@ static int run(void *arg)
 		plat_err("cannot start the engine: %s", plat_strerror(err));
 		return 1;
 	}
+	eng.hide_filesystems = o->hide_filesystems < 0 ? plat_os_mounts_volumes()
+						       : o->hide_filesystems;
 	/* Control first: it creates the run directory (/run/udrbd) that the
 	 * default NBD socket lives in too. */
 	err = ctl_server_start(&eng, o->control, &ctl);

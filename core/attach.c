@@ -56,6 +56,41 @@ static int open_disks(struct device *dev, const struct attach_args *a,
 	return DRBD_NO_ERROR;
 }
 
+/* What file system the backing device carries (md/fshide.h): a hidden
+ * one is shown to readers; a visible one is refused where the OS would
+ * mount it behind our back, as WinDRBD refuses it (windrbd-facts.md
+ * §1.3). */
+static int check_filesystem(struct device *dev, const struct attach_args *a,
+			    struct cmd_reply *r)
+{
+	uint8_t *sec = plat_alloc_aligned(4096);
+	bool hide = dev->res->eng->hide_filesystems;
+	enum fshide_found f;
+	int err;
+
+	if (!sec)
+		return cmd_reply_set(r, ERR_NOMEM, NULL);
+	err = plat_bdev_pread(dev->data, sec, 4096, 0);
+	if (err) {
+		plat_free_aligned(sec);
+		return cmd_reply_set(r, ERR_OPEN_DISK, "cannot read %s: %s", a->backing,
+				     plat_strerror(err));
+	}
+	plat_mutex_lock(&dev->io_lock);
+	f = fshide_state_init(&dev->fshide, sec, hide);
+	plat_mutex_unlock(&dev->io_lock);
+	plat_free_aligned(sec);
+	if (f == FSHIDE_SHOWN && hide)
+		return cmd_reply_set(r, ERR_OPEN_DISK, "Backing device %s contains a(n) %s file "
+				     "system, refusing to use it. Hide it first: udrbd "
+				     "hide-filesystem %s", a->backing, dev->fshide.name, a->backing);
+	if (f == FSHIDE_HIDDEN)
+		plat_notice("%s/%u: %s carries a hidden %s file system: shown through the "
+			    "device, kept hidden on the disk", dev->res->name, dev->volume,
+			    a->backing, dev->fshide.name);
+	return DRBD_NO_ERROR;
+}
+
 static void close_disks(struct device *dev)
 {
 	if (dev->meta && dev->meta != dev->data)
@@ -129,6 +164,8 @@ int device_attach(struct device *dev, const struct attach_args *a,
 	if (dev->disk != D_DISKLESS)
 		return cmd_reply_set(r, ERR_DISK_CONFIGURED, NULL);
 	rc = open_disks(dev, a, r);
+	if (rc == DRBD_NO_ERROR)
+		rc = check_filesystem(dev, a, r);
 	if (rc != DRBD_NO_ERROR)
 		goto fail;
 	rc = load_md(dev, a, r);

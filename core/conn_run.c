@@ -10,6 +10,7 @@
 #include "core/conn_int.h"
 #include "core/repl.h"
 #include "core/resync.h"
+#include "core/size.h"
 #include "core/uuid.h"
 #include "md/md.h"
 #include "wire/config.h"
@@ -424,7 +425,7 @@ static int dispatch(struct connection *c, const struct wire_packet *pkt, const u
 		pd->peer.u_size = sz.u_size;
 		pd->peer.c_size = sz.c_size;
 		pd->peer.have_sizes = true;
-		return 0;
+		return size_from_peer(c, pd);
 	case P_UUIDS:
 		pd = volume_of(c, pkt);
 		return pd ? on_uuids(pd, pl, pkt->hdr.length) : 0;

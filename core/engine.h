@@ -19,6 +19,7 @@
 #define UDRBD_CORE_ENGINE_H
 
 #include "core/state.h"
+#include "md/fshide.h"
 #include "plat/plat.h"
 
 #define RES_NAME_MAX 64
@@ -84,6 +85,9 @@ struct device {
 	bool io_blocked;		/* under io_lock: no new I/O (detach) */
 	struct io_stats stats;		/* under io_lock */
 	bool failed_pending;		/* I/O error seen; worker detaches */
+	/* A file system hidden on the backing device (core/io.c shows it to
+	 * readers and hides what is written); under io_lock. */
+	struct fshide_state fshide;
 
 	struct nbd_export *exp;
 
@@ -122,6 +126,9 @@ struct engine {
 	uint32_t fault_mask;
 	uint32_t fault_rate;
 	uint64_t fault_devs;
+	/* Hide file systems written to backing devices (md/fshide.h):
+	 * plat_os_mounts_volumes() unless udrbdd is told otherwise. */
+	bool hide_filesystems;
 	uint64_t faults_injected;
 
 	/* events2: every state change bumps state_gen and wakes listeners,

@@ -13,6 +13,8 @@
 #include "core/repl.h"
 #include "md/md.h"
 
+#include <string.h>
+
 /* Who is doing I/O: the NBD client of a Primary, a Primary peer writing
  * to this Secondary, or resync (in either role: a SyncSource may be
  * Secondary). */
@@ -70,6 +72,17 @@ static int io_error(struct device *dev, int err, const char *what, uint64_t off,
 	return -EIO;
 }
 
+/* A hidden file system shows its real signature to every reader of the
+ * device: NBD clients, peers resyncing or verifying (md/fshide.h). */
+static void show_fs(struct device *dev, void *buf, uint32_t len, uint64_t off)
+{
+	if (off >= FSHIDE_SECTOR)
+		return;
+	plat_mutex_lock(&dev->io_lock);
+	fshide_on_read(buf, off, len, &dev->fshide);
+	plat_mutex_unlock(&dev->io_lock);
+}
+
 static void count(struct device *dev, uint64_t *counter, uint32_t len)
 {
 	plat_mutex_lock(&dev->io_lock);
@@ -88,16 +101,18 @@ int dev_io_read(void *ctx, void *buf, uint32_t len, uint64_t off)
 		err = -EIO;
 	else
 		err = plat_bdev_pread(dev->data, buf, len, off);
-	if (err)
+	if (err) {
 		err = io_error(dev, err, "read", off, len);
-	else
+	} else {
+		show_fs(dev, buf, len, off);
 		count(dev, &dev->stats.read_sect, len);
+	}
 	io_end(dev);
 	return err;
 }
 
-static int write_local(struct device *dev, const void *buf, uint32_t len,
-		       uint64_t off, bool fua)
+static int write_disk(struct device *dev, const void *buf, uint32_t len,
+		      uint64_t off, bool fua)
 {
 	int err = md_al_begin_write(dev->md, off >> 9, len);
 
@@ -114,6 +129,38 @@ static int write_local(struct device *dev, const void *buf, uint32_t len,
 		return io_error(dev, err, "write", off, len);
 	count(dev, &dev->stats.written_sect, len);
 	return 0;
+}
+
+/* A write over the boot sector goes to the disk hidden (md/fshide.h), on
+ * a copy: the caller's buffer is what peers get. *copy is NULL when the
+ * buffer passes as it is. */
+static int hide_fs(struct device *dev, const void *buf, uint32_t len, uint64_t off,
+		   void **copy)
+{
+	*copy = NULL;
+	if (!fshide_write_touches(off, len))
+		return 0;
+	*copy = plat_alloc_aligned(len);
+	if (!*copy)
+		return -ENOMEM;
+	memcpy(*copy, buf, len);
+	plat_mutex_lock(&dev->io_lock);
+	fshide_on_write(*copy, off, len, &dev->fshide);
+	plat_mutex_unlock(&dev->io_lock);
+	return 0;
+}
+
+static int write_local(struct device *dev, const void *buf, uint32_t len,
+		       uint64_t off, bool fua)
+{
+	void *copy;
+	int err = hide_fs(dev, buf, len, off, &copy);
+
+	if (err)
+		return io_error(dev, err, "write", off, len);
+	err = write_disk(dev, copy ? copy : buf, len, off, fua);
+	plat_free_aligned(copy);
+	return err;
 }
 
 int dev_io_write(void *ctx, const void *buf, uint32_t len, uint64_t off, bool fua)
@@ -149,6 +196,8 @@ int dev_peer_read(struct device *dev, void *buf, uint32_t len, uint64_t off)
 	err = plat_bdev_pread(dev->data, buf, len, off);
 	if (err)
 		err = io_error(dev, err, "resync read", off, len);
+	else
+		show_fs(dev, buf, len, off);
 	io_end(dev);
 	return err;
 }
@@ -219,6 +268,12 @@ static int zero_range(struct device *dev, uint64_t off, uint32_t len, bool disca
 	md_al_complete_write(dev->md, off >> 9, len);
 	if (err)
 		return io_error(dev, err, discard ? "discard" : "write-zeroes", off, len);
+	if (off < FSHIDE_SECTOR) {
+		/* the boot sector is gone: nothing hidden any more */
+		plat_mutex_lock(&dev->io_lock);
+		fshide_state_none(&dev->fshide);
+		plat_mutex_unlock(&dev->io_lock);
+	}
 	count(dev, &dev->stats.written_sect, len);
 	/* P_TRIM/P_ZEROES need features this release does not agree on: the
 	 * peers get the range out of sync instead (a resync fixes it). */

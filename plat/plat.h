@@ -59,6 +59,10 @@
 /* Process start: sockets (WSAStartup), console, default log target.
  * Call it once before anything else in plat; later calls do nothing. */
 int plat_init(void);
+/* Whether the OS mounts any file system it finds on a disk by itself
+ * (Windows does): then a backing device's file system must stay hidden
+ * (md/fshide.h). */
+bool plat_os_mounts_volumes(void);
 
 /* This machine's host name (DNS host name on Windows), as DRBD's
  * "on <host>" sections name it. */

@@ -37,3 +37,8 @@ uint32_t plat_pid(void)
 {
 	return (uint32_t)getpid();
 }
+
+bool plat_os_mounts_volumes(void)
+{
+	return false;
+}

@@ -186,3 +186,8 @@ uint32_t plat_pid(void)
 {
 	return (uint32_t)GetCurrentProcessId();
 }
+
+bool plat_os_mounts_volumes(void)
+{
+	return true;
+}

@@ -38,8 +38,9 @@ def free_port():
 class Udrbdd:
     """One udrbdd process; run() calls our drbdsetup against it."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp, *extra):
         self.tmp = tmp
+        self.extra = list(extra)  # more udrbdd options
         self.control = os.path.join(tmp, "ctl.sock")
         self.port = free_port()
         self.log = os.path.join(tmp, "udrbdd.log")
@@ -50,7 +51,8 @@ class Udrbdd:
         self.logf = open(self.log, "ab")
         self.proc = subprocess.Popen(
             [exe, "--control", self.control, "--nbd-listen", f"127.0.0.1:{self.port}",
-             "--nbd-socket", os.path.join(self.tmp, "nbd.sock"), "--log-level", "debug"],
+             "--nbd-socket", os.path.join(self.tmp, "nbd.sock"), "--log-level", "debug",
+             *self.extra],
             stdout=self.logf, stderr=self.logf)
         for _ in range(100):
             if os.path.exists(self.control):
