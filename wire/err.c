@@ -2,7 +2,11 @@
  * logging, and the caller that handles the error logs it once. */
 #include "wire/proto.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 static _Thread_local const char *wire_why;
+static _Thread_local char wire_why_buf[128];
 
 const char *wire_last_error(void)
 {
@@ -12,5 +16,16 @@ const char *wire_last_error(void)
 int wire_fail(int err, const char *why)
 {
 	wire_why = why;
+	return err;
+}
+
+int wire_failf(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(wire_why_buf, sizeof(wire_why_buf), fmt, ap);
+	va_end(ap);
+	wire_why = wire_why_buf;
 	return err;
 }

@@ -62,7 +62,8 @@ int wire_header_decode(const uint8_t *buf, size_t len, unsigned apv,
 	if (wire_get_be32(buf) == DRBD_MAGIC_100)
 		return decode_h100(buf, len, apv, h);
 	if (apv >= 100)
-		return wire_fail(-EPROTO, "not an h100 header");
+		return wire_failf(-EPROTO, "not an h100 header (magic 0x%08x)",
+				  (unsigned)wire_get_be32(buf));
 	h->size = WIRE_H80_SIZE;
 	h->vnr = 0;
 	if (wire_get_be32(buf) == DRBD_MAGIC) {
@@ -77,7 +78,7 @@ int wire_header_decode(const uint8_t *buf, size_t len, unsigned apv,
 		h->length = wire_get_be32(buf + 4);
 		return WIRE_H95_SIZE;
 	}
-	return wire_fail(-EPROTO, "bad header magic");
+	return wire_failf(-EPROTO, "bad header magic 0x%08x", (unsigned)wire_get_be32(buf));
 }
 
 int wire_initial_encode(uint8_t *buf, size_t cap, uint16_t cmd)
@@ -129,7 +130,7 @@ int wire_packet_decode(const struct wire_proto *p, enum wire_sock sock,
 		return hs;
 	pkt->info = wire_cmd_info(pkt->hdr.cmd);
 	if (!pkt->info)
-		return wire_fail(-EPROTO, "unknown command");
+		return wire_failf(-EPROTO, "unknown command 0x%04x", pkt->hdr.cmd);
 	rc = check_dialect(p, sock, pkt);
 	if (rc == 0)
 		rc = wire_payload_size(p, pkt->hdr.cmd, pkt->hdr.length);

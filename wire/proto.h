@@ -49,5 +49,8 @@ const char *wire_last_error(void);
 /* Records why for wire_last_error() and returns err (internal helper,
  * public so every wire/ file uses the same one). */
 int wire_fail(int err, const char *why);
+/* The same with the values that were wrong in the reason (the bytes a
+ * log reader needs to see). */
+int wire_failf(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

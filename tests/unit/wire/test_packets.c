@@ -120,6 +120,13 @@ TAP_TEST(packet_view)
 	TAP_EQ(wire_header_encode(buf, 16, 101, P_BECOME_SYNC_TARGET, 0, 0), 16);
 	TAP_EQ(wire_packet_decode(&p101, WIRE_SOCK_ANY, buf, 16, &pkt), -EPROTO);
 	TAP_STREQ(wire_cmd_name(P_BECOME_SYNC_TARGET), "P_UNKNOWN");
+	/* the reasons name the wrong values (tests/system/test_udrbdd_malformed) */
+	TAP_STREQ(wire_last_error(), "unknown command 0x0005");
+	unhex_into("deadbeef000000000000000000000000", buf, 16);
+	TAP_EQ(wire_packet_decode(&p101, WIRE_SOCK_DATA, buf, 16, &pkt), -EPROTO);
+	TAP_STREQ(wire_last_error(), "not an h100 header (magic 0xdeadbeef)");
+	TAP_EQ(wire_header_decode(buf, 16, 96, &pkt.hdr), -EPROTO);
+	TAP_STREQ(wire_last_error(), "bad header magic 0xdeadbeef");
 	TAP_EQ(wire_header_encode(buf, 16, 101, P_DELAY_PROBE, 0, 8), 16);
 	TAP_EQ(wire_packet_decode(&p101, WIRE_SOCK_META, buf, 16, &pkt), 16);
 	TAP_OK(pkt.ignore, "P_DELAY_PROBE is skipped, on either socket");
