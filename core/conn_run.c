@@ -8,6 +8,7 @@
  * needed resync is refused with a log line that says so (the bitmap
  * exchange and resync follow). */
 #include "core/conn_int.h"
+#include "core/handler.h"
 #include "core/repl.h"
 #include "core/resync.h"
 #include "core/size.h"
@@ -236,6 +237,7 @@ static int decide(struct connection *c, struct peer_device *pd)
 	else if (dec.sb_manually_solved)
 		plat_warn("%s/%u %s: Split-Brain detected, manually solved. Sync from %s node",
 			  c->res->name, d->volume, c->conf.name, dec.result < 0 ? "peer" : "this");
+	handler_after_handshake(c, d, &dec);
 	if (dec.drop) {
 		plat_err("%s/%u %s: %s", c->res->name, d->volume, c->conf.name, dec.why);
 		return dec.split_brain ? -ENOTSUP : -ECONNABORTED;

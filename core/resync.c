@@ -13,6 +13,7 @@
  * receiver parts run in the connection's worker; the target's requests in
  * a resync thread of its own. */
 #include "core/conn_int.h"
+#include "core/handler.h"
 #include "core/io.h"
 #include "core/resync.h"
 #include "core/uuid.h"
@@ -177,6 +178,7 @@ int resync_start_source(struct connection *c, struct peer_device *pd)
 	plat_mutex_unlock(&pd->rs_mutex);
 	if (err)
 		return err;
+	handler_call(c->res, "before-resync-source", pd->dev, c);
 	/* apv >= 96: P_SYNC_UUID after the state change (§10.1 8.1). */
 	err = go(c, pd, L_SYNC_SOURCE, D_INCONSISTENT);
 	n = wire_sync_uuid_encode(&c->proto, (uint16_t)pd->dev->volume, s, buf, sizeof(buf));
@@ -242,6 +244,8 @@ int resync_rx_sync_uuid(struct connection *c, const struct wire_packet *pkt, con
 	pd->dev->disk = D_INCONSISTENT;
 	err = md_sb_write(pd->dev->md);
 	plat_mutex_unlock(&c->res->eng->lock);
+	if (!err)
+		handler_call(c->res, "before-resync-target", pd->dev, c);
 	if (!err)
 		err = go(c, pd, L_SYNC_TARGET, D_UP_TO_DATE);
 	return err ? err : resync_target_start(c, pd);

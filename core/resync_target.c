@@ -4,6 +4,7 @@
  * clears their bits and acks them; when nothing is left the target is
  * UpToDate and takes the source's data generation (§4.3). */
 #include "core/conn_int.h"
+#include "core/handler.h"
 #include "core/io.h"
 #include "core/resync.h"
 #include "core/uuid.h"
@@ -102,6 +103,8 @@ static void finish(struct connection *c, struct peer_device *pd)
 			  (unsigned long long)pd->rs_same_csum * 4,
 			  (unsigned long long)(pd->rs_total - pd->rs_same_csum) * 4,
 			  (unsigned long long)pd->rs_total * 4);
+	if (!failed)
+		handler_run(c->res, "after-resync-target", pd->dev, c);
 	if (conn_send_state(c, pd))
 		conn_abort(c);
 }

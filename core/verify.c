@@ -13,6 +13,7 @@
  * The ov_* counters are under pd->rs_mutex; the replies are handled by
  * the connection's worker (data socket), the results by its meta thread. */
 #include "core/conn_int.h"
+#include "core/handler.h"
 #include "core/io.h"
 #include "core/resync.h"
 #include "md/md.h"
@@ -110,6 +111,8 @@ static void finish(struct connection *c, struct peer_device *pd)
 	if (oos)
 		plat_warn("%s/%u %s: Online verify found %llu 4k blocks out of sync!",
 			  c->res->name, pd->dev->volume, c->conf.name, (unsigned long long)oos);
+	if (oos)
+		handler_run(c->res, "out-of-sync", pd->dev, c);
 	/* VerifyS tells the end (its stop sector may come before the end of
 	 * the device), apv >= 97 except 100 (§1). */
 	if (was == L_VERIFY_S && c->proto.apv != 100 && conn_send_state(c, pd))
