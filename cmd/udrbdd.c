@@ -8,12 +8,14 @@
  *          [--syslog HOST[:PORT] | --no-syslog] [--log-file PATH]
  *          [--event-log-level LEVEL|off] [--service]
  *          [--hide-filesystems | --no-hide-filesystems]
+ *          [--usermode-helper PATH|disabled]
  *
  * The control path defaults to $UDRBD_CONTROL or the platform's default
  * (/run/udrbd/udrbdd.sock, \\.\pipe\udrbd). SIGINT/SIGTERM, and a
  * service stop or shutdown, take every resource down cleanly (meta data
  * written) and exit. */
 #include "core/engine.h"
+#include "core/handler.h"
 #include "ctl/ctl.h"
 #include "ctl/proto.h"
 #include "front/nbd.h"
@@ -55,7 +57,8 @@ static void usage(FILE *f)
 		"              [--nbd-socket PATH | --no-nbd-socket] [--log-level err|warning|notice|info|debug]\n"
 		"              [--syslog HOST[:PORT] | --no-syslog] [--log-file PATH]\n"
 		"              [--event-log-level LEVEL|off] [--service]\n"
-		"              [--hide-filesystems | --no-hide-filesystems]\n");
+		"              [--hide-filesystems | --no-hide-filesystems]\n"
+		"              [--usermode-helper PATH|disabled]\n");
 }
 
 static int parse_hostport(const char *s, char *host, size_t hlen, uint16_t *port)
@@ -146,6 +149,8 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 			}
 		} else if (!strcmp(a, "--syslog")) {
 			o->syslog = v;
+		} else if (!strcmp(a, "--usermode-helper")) {
+			handler_set_program(v);
 		} else if (!strcmp(a, "--log-file")) {
 			o->log_file = v;
 		} else if (!strcmp(a, "--event-log-level")) {
@@ -261,6 +266,28 @@ static int start_nbd(struct engine *eng, const struct daemon_opts *o)
 	return 0;
 }
 
+/* DRBD calls /sbin/drbdadm; ours is the drbdadm installed beside udrbdd,
+ * else the one PATH finds. */
+static void default_usermode_helper(void)
+{
+	char path[HANDLER_PROGRAM_MAX];
+	size_t n;
+	FILE *f;
+
+	if (plat_exe_dir(path, sizeof(path) - 16))
+		return;
+	n = strlen(path);
+#ifdef _WIN32
+	snprintf(path + n, sizeof(path) - n, "\\drbdadm.exe");
+#else
+	snprintf(path + n, sizeof(path) - n, "/drbdadm");
+#endif
+	if ((f = fopen(path, "rb"))) {
+		fclose(f);
+		handler_set_program(path);
+	}
+}
+
 static void request_stop(void)
 {
 	stop_requested = 1;
@@ -301,6 +328,7 @@ static int run(void *arg)
 	rc = 0;
 out:
 	ctl_server_stop(ctl);
+	handler_drain(&eng);
 	/* Down first: exports leave a running server, and meta data is
 	 * written before the process ends. */
 	engine_fini(&eng);
@@ -315,6 +343,7 @@ int main(int argc, char **argv)
 	int err;
 
 	plat_init();
+	default_usermode_helper();
 	if (parse_args(argc, argv, &o) || setup_logging(&o))
 		return 2;
 	if (!o.service)
