@@ -6,6 +6,7 @@
 #include "ctl/ctl.h"
 #include "ctl/fmt.h"
 #include "ctl/snapshot.h"
+#include "core/handler.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,10 @@ struct ev2_session {
 	bool timestamps;
 	struct ctl_resource **prev;	/* what was printed last, display order */
 	size_t n_prev;
+	uint64_t helper_seq;		/* the last helper event printed */
 };
+
+#define EV2_HELPERS_MAX 16
 
 /* Civil date from days since 1970-01-01 (proleptic Gregorian). */
 static void civil_from_days(int64_t z, int *y, int *m, int *d)
@@ -97,6 +101,25 @@ static void emit(struct ev2_session *s, struct ctl_resource **res, size_t n,
 	s->n_prev = n;
 }
 
+/* Helper calls and answers since the last wake-up (core/handler.h), after
+ * the state changes of the same wake-up as the kernel reports them. */
+static void emit_helpers(struct ev2_session *s, const struct handler_event *ev, size_t n)
+{
+	char ts[CTL_EV2_TS_LEN];
+
+	prefix_now(s, ts);
+	for (size_t i = 0; i < n; i++) {
+		const struct handler_event *e = &ev[i];
+
+		if (s->filter && strcmp(s->filter, "all") && strcmp(s->filter, e->resource))
+			continue;
+		ctl_ev2_helper(&s->q->out, ts, &(struct ctl_ev2_helper){
+			.resource = e->resource, .peer_node_id = e->peer_node_id,
+			.conn_name = e->conn_name, .volume = e->volume, .minor = e->minor,
+			.helper = e->helper, .response = e->response, .status = e->status });
+	}
+}
+
 /* The client never sends after its request: a read returns only when it
  * has gone, which ends the session. */
 static void *watch_client(void *arg)
@@ -122,18 +145,22 @@ static int follow(struct ev2_session *s, uint64_t gen)
 	if (err)
 		return 20;
 	for (;;) {
+		struct handler_event ev[EV2_HELPERS_MAX];
 		struct ctl_resource **res;
-		size_t n;
+		size_t n, n_ev;
 
 		plat_mutex_lock(&q->eng->lock);
-		while (q->eng->state_gen == gen && !q->client_gone)
+		while (q->eng->state_gen == gen && !q->client_gone &&
+		       handler_last_event() == s->helper_seq)
 			plat_cond_wait(&q->eng->state_changed, &q->eng->lock);
 		gen = q->eng->state_gen;
 		err = q->client_gone ? -ECONNRESET : ctl_snapshot(q->eng, &res, &n);
+		n_ev = handler_events_since(&s->helper_seq, ev, EV2_HELPERS_MAX);
 		plat_mutex_unlock(&q->eng->lock);
 		if (err)
 			break;
 		emit(s, res, n, false);
+		emit_helpers(s, ev, n_ev);
 		if (ctl_flush(q))
 			break;
 	}
@@ -159,6 +186,7 @@ int ctl_events2(struct ctl_req *q, const struct args *a)
 	plat_mutex_lock(&q->eng->lock);
 	rc = ctl_snapshot(q->eng, &res, &n);
 	gen = q->eng->state_gen;
+	s.helper_seq = handler_last_event();
 	plat_mutex_unlock(&q->eng->lock);
 	if (rc)
 		return 20;
