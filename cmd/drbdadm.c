@@ -39,7 +39,8 @@ static void usage(FILE *f)
 	general_options(f);
 	fprintf(f, "\nCOMMANDS:\n");
 	for (c = adm_cmds; c->name; c++)
-		fprintf(f, "  %-18s %s\n", c->name, c->help);
+		if (!c->hidden)
+			fprintf(f, "  %-18s %s\n", c->name, c->help);
 	fprintf(f, "\nOptions after the command that drbdsetup or drbdmeta takes "
 		"(--force, --max-peers=N, ...) are passed on.\n"
 		"'drbdadm COMMAND --help' describes one command.\n");

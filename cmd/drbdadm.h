@@ -32,6 +32,8 @@ struct adm_cmd {
 	/* Backend options ("--force") this command passes on. */
 	const char *const *takes;
 	const char *help;
+	/* Left out of the command list (drbd-utils' hidden commands). */
+	bool hidden;
 };
 
 /* The stages of "up"/"adjust", run in this order (drbdadm's). */
@@ -99,6 +101,10 @@ void adm_schedule(struct adm *a, enum adm_stage st, const char *name,
 		  int (*fn)(struct adm *, const struct adm_ctx *), const struct adm_ctx *x);
 /* Runs the stages; 1 after a stage in which a command failed. */
 int adm_run_deferred(struct adm *a);
+
+/* drbdadm HANDLER RES: runs the handler the configuration names
+ * (cmd/drbdadm_khelper.c). */
+int adm_khelper(struct adm *a, const struct adm_ctx *x);
 
 /* The command table (cmd/drbdadm_cmds.c), NULL-name terminated. */
 extern const struct adm_cmd adm_cmds[];

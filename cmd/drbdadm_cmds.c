@@ -437,6 +437,10 @@ static const char *const t_create_md[] = { "peer-max-bio-size", "al-stripes",
 	"al-stripe-size-kB", "force", NULL };
 static const char *const t_attach[] = { "size", NULL };
 
+/* What DRBD's usermode helper is called with (core/handler.h). */
+#define HANDLER(n) { n, adm_khelper, ADM_RES, .hidden = true, \
+		     .help = "run the " n " handler of the configuration" }
+
 const struct adm_cmd adm_cmds[] = {
 	{ "up", up, ADM_RES, .verify_ips = true, .help = "bring the resource up: objects, disks, connections" },
 	{ "adjust", adjust, ADM_RES, .verify_ips = true, .help = "make the running resource match the configuration "
@@ -486,6 +490,20 @@ const struct adm_cmd adm_cmds[] = {
 	  .help = "wait until the resync with the peers is done" },
 	{ "dump-xml", dump_xml, ADM_RES, .verify_ips = true,
 	  .help = "print the configuration as parsed, in XML" },
+	HANDLER("pri-on-incon-degr"),
+	HANDLER("pri-lost-after-sb"),
+	HANDLER("pri-lost"),
+	HANDLER("initial-split-brain"),
+	HANDLER("split-brain"),
+	HANDLER("fence-peer"),
+	HANDLER("unfence-peer"),
+	HANDLER("local-io-error"),
+	HANDLER("before-resync-target"),
+	HANDLER("after-resync-target"),
+	HANDLER("before-resync-source"),
+	HANDLER("out-of-sync"),
+	HANDLER("quorum-lost"),
+	HANDLER("disconnected"),
 	{ NULL, NULL, 0, .help = NULL },
 };
 
