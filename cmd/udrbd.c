@@ -17,6 +17,7 @@
 int udrbd_service_main(int argc, char **argv);
 int udrbd_fs_main(int argc, char **argv);
 int udrbd_logsrv_main(int argc, char **argv);
+int udrbd_map_main(int argc, char **argv);
 
 static void usage(FILE *f)
 {
@@ -27,7 +28,9 @@ static void usage(FILE *f)
 		   "       udrbd service install|uninstall|start|stop|status\n"
 		   "       udrbd hide-filesystem|show-filesystem|filesystem-state [-q] "
 		   "DRIVE:|GUID|FILE\n"
-		   "       udrbd log-server [-o FILE] [--port N] [--bind ADDR]\n");
+		   "       udrbd log-server [-o FILE] [--port N] [--bind ADDR]\n"
+		   "       udrbd map [--nbd HOST:PORT] [-c FILE] MINOR [LETTER]\n"
+		   "       udrbd unmap MINOR\n");
 }
 
 int main(int argc, char **argv)
@@ -53,6 +56,8 @@ int main(int argc, char **argv)
 		return udrbd_fs_main(argc, argv);
 	if (!strcmp(argv[1], "log-server"))
 		return udrbd_logsrv_main(argc, argv);
+	if (!strcmp(argv[1], "map") || !strcmp(argv[1], "unmap"))
+		return udrbd_map_main(argc, argv);
 	if (!strcmp(argv[1], "faults") || !strcmp(argv[1], "exports"))
 		return ctl_client_run("udrbd", argc, argv);
 	fprintf(stderr, "udrbd: unknown command '%s'\n", argv[1]);

@@ -12,12 +12,17 @@
 
 const char *conf_default_path(void)
 {
-#ifdef _WIN32
-	/* WinDRBD's layout: the configuration lives under its install root. */
-	return "C:\\windrbd\\etc\\drbd.conf";
-#else
-	return "/etc/drbd.conf";
-#endif
+	static char path[1024];
+	const char *root = plat_config_root();
+	size_t n = strlen(root);
+	/* <root>\etc on Windows (WinDRBD's layout, found as plat_config_root()
+	 * says: UDRBD_ROOT, the registry, C:\windrbd), /etc elsewhere. */
+	char sep = strchr(root, '\\') ? '\\' : '/';
+
+	if (n && (root[n - 1] == '/' || root[n - 1] == '\\'))
+		n--;
+	snprintf(path, sizeof(path), "%.*s%cdrbd.conf", (int)n, root, sep);
+	return path;
 }
 
 struct conf_uniq {
