@@ -86,7 +86,10 @@ static void env_connection(struct handler_job *j, const struct connection *c, bo
 		env_add(j, "DRBD_PEER_AF=%s", p->ipv6 ? "ipv6" : "ipv4");
 	}
 	env_add(j, "DRBD_PEER_NODE_ID=%d", c->peer_node_id);
-	env_add(j, "DRBD_CSTATE=%s", drbd_conn_state_name(c->cstate));
+	/* DRBD decides on the UUIDs once Connected; our cstate says so only
+	 * after the handshake. */
+	env_add(j, "DRBD_CSTATE=%s",
+		drbd_conn_state_name(c->handshaking ? C_CONNECTED : c->cstate));
 	for (const struct peer_device *pd = c->peer_devices; alone && pd; pd = pd->next)
 		env_device(j, pd->dev, true);
 }
