@@ -171,6 +171,8 @@ struct repl_wait {
 	uint64_t block_id;
 	bool done;
 	int result;			/* 0, -EIO (P_NEG_ACK), -ECONNRESET (lost) */
+	void *rbuf;			/* a read from the peer: where its data goes */
+	uint32_t rlen;
 };
 
 /* drbdsetup new-peer / new-path / del-path / connect / disconnect /

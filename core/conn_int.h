@@ -23,6 +23,11 @@ int conn_recv_hdr(struct connection *c, enum wire_sock which, struct wire_packet
 		  int timeout_ms);
 int conn_recv_bytes(struct connection *c, enum wire_sock which, void *buf, size_t len,
 		    int timeout_ms);
+/* A p_data packet (P_DATA_REPLY, P_RS_DATA_REPLY) and its data as one
+ * unit on the data socket. */
+struct wire_data;
+int conn_send_block(struct connection *c, uint16_t cmd, uint16_t vnr, const struct wire_data *d,
+		    const void *data, uint32_t len);
 int conn_expect(struct connection *c, enum wire_sock which, uint16_t cmd,
 		uint8_t *payload, size_t cap, uint32_t *len, int timeout_ms);
 

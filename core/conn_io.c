@@ -2,6 +2,7 @@
  * socket's send lock (several threads send on the data socket), whole
  * packets in with a timeout, checked by wire/ before the payload is read. */
 #include "core/conn_int.h"
+#include "wire/data.h"
 #include "wire/header.h"
 
 static plat_sock sock_of(struct connection *c, enum wire_sock which)
@@ -92,4 +93,20 @@ int conn_expect(struct connection *c, enum wire_sock which, uint16_t cmd,
 	}
 	*len = pkt.hdr.length;
 	return 0;
+}
+
+int conn_send_block(struct connection *c, uint16_t cmd, uint16_t vnr, const struct wire_data *d,
+		    const void *data, uint32_t len)
+{
+	uint8_t hdr[WIRE_HEADER_MAX + 32];
+	int n = wire_data_encode(&c->proto, cmd, vnr, d, NULL, len, hdr, sizeof(hdr)), err;
+
+	if (n < 0)
+		return n;
+	plat_mutex_lock(&c->send_lock[0]);
+	err = plat_sock_send_all(c->data, hdr, (size_t)n);
+	if (!err && len)
+		err = plat_sock_send_all(c->data, data, len);
+	plat_mutex_unlock(&c->send_lock[0]);
+	return err;
 }

@@ -9,6 +9,8 @@
  * exchange and resync follow). */
 #include "core/conn_int.h"
 #include "core/handler.h"
+#include "core/io.h"
+#include "core/ops.h"
 #include "core/repl.h"
 #include "core/resync.h"
 #include "core/size.h"
@@ -382,6 +384,66 @@ static int on_state_request(struct connection *c, const struct wire_packet *pkt,
 	return n;
 }
 
+/* A diskless volume has the size of the peer's data (its P_SIZES: what
+ * it exposes, else what it could), and gets its export then. */
+static void diskless_size(struct connection *c, struct peer_device *pd)
+{
+	struct device *d = pd->dev;
+	uint64_t size = pd->peer.c_size ? pd->peer.c_size : pd->peer.d_size;
+
+	if (!size)
+		return;
+	plat_mutex_lock(&c->res->eng->lock);
+	if (!d->md && d->size_sect != size) {
+		if (d->exp && d->size_sect)
+			plat_warn("%s/%u %s: the peer's size changed to %llu sectors", c->res->name,
+				  d->volume, c->conf.name, (unsigned long long)size);
+		d->size_sect = size;
+		if (!d->exp)
+			device_export_add(d);
+		engine_state_changed(c->res->eng);
+	}
+	plat_mutex_unlock(&c->res->eng->lock);
+}
+
+/* A diskless peer reads from us (§13.6): P_DATA_REPLY with its block id,
+ * or P_NEG_DREPLY when our data is not UpToDate or cannot be read. */
+static int serve_read(struct connection *c, const struct wire_packet *pkt, const uint8_t *pl,
+		      uint8_t *data)
+{
+	struct peer_device *pd = conn_find_peer_device(c, pkt->hdr.vnr);
+	struct wire_data d = { 0 };
+	struct wire_block_req r;
+	struct wire_blob none;
+	uint8_t hdr[WIRE_HEADER_MAX + 32];
+	int n;
+
+	if (wire_block_req_decode(pkt->hdr.cmd, pl, pkt->hdr.length, &r, &none) || !pd ||
+	    r.sector + (r.blksize >> 9) > pd->dev->size_sect)
+		return -EPROTO;
+	if (pd->dev->disk != D_UP_TO_DATE || dev_peer_read(pd->dev, data, r.blksize,
+							   r.sector << 9)) {
+		struct wire_block_ack a = { r.sector, r.block_id, r.blksize, ++c->ack_seq };
+		n = wire_block_ack_encode(&c->proto, P_NEG_DREPLY, pkt->hdr.vnr, &a, hdr,
+					  sizeof(hdr));
+		return n < 0 ? n : conn_send(c, WIRE_SOCK_META, hdr, (size_t)n);
+	}
+	d.sector = r.sector;
+	d.block_id = r.block_id;
+	return conn_send_block(c, P_DATA_REPLY, pkt->hdr.vnr, &d, data, r.blksize);
+}
+
+/* The answer to a read of ours. */
+static int read_reply(struct connection *c, const struct wire_packet *pkt, uint8_t *data)
+{
+	struct wire_data d;
+	int err = conn_recv_data(c, pkt, data, DATA_MAX, &d);
+
+	if (!err)
+		repl_read_done(c, d.block_id, data, d.data_size);
+	return err;
+}
+
 /* The peer's resync settings matter to us only for the algorithms: both
  * sides must use the same verify-alg and csums-alg, or the first handshake
  * ends (§6.6: 8.4 disconnects on a difference in WFReportParams and adopts
@@ -427,6 +489,8 @@ static int dispatch(struct connection *c, const struct wire_packet *pkt, const u
 		pd->peer.u_size = sz.u_size;
 		pd->peer.c_size = sz.c_size;
 		pd->peer.have_sizes = true;
+		if (!pd->dev->md)
+			diskless_size(c, pd);
 		return size_from_peer(c, pd);
 	case P_UUIDS:
 		pd = volume_of(c, pkt);
@@ -547,6 +611,8 @@ static int receive_one(struct connection *c, uint8_t *pl, uint8_t *data)
 		return conn_rx_data(c, &pkt, data, DATA_MAX);
 	if (pkt.hdr.cmd == P_RS_DATA_REPLY)
 		return resync_rx_data(c, &pkt, data, DATA_MAX);
+	if (pkt.hdr.cmd == P_DATA_REPLY)
+		return read_reply(c, &pkt, data);
 	if (pkt.hdr.length > PAYLOAD_MAX) {
 		plat_err("%s %s: %s of %u bytes is not handled by this udrbd release",
 			 c->res->name, c->conf.name, wire_cmd_name(pkt.hdr.cmd), pkt.hdr.length);
@@ -561,6 +627,8 @@ static int receive_one(struct connection *c, uint8_t *pl, uint8_t *data)
 		return resync_rx_request(c, &pkt, pl, data);
 	case P_OV_REQUEST:
 		return verify_rx_request(c, &pkt, pl, data);
+	case P_DATA_REQUEST:
+		return serve_read(c, &pkt, pl, data);
 	case P_OV_REPLY:
 		return verify_rx_reply(c, &pkt, pl, data);
 	default:

@@ -145,6 +145,13 @@ int conn_rx_ack(struct connection *c, const struct wire_packet *pkt, const uint8
 		}
 		repl_ack(c, a.block_id, pkt->hdr.cmd == P_NEG_ACK ? -EIO : 0);
 		return 0;
+	case P_NEG_DREPLY:
+		if (wire_block_ack_decode(pl, pkt->hdr.length, &a))
+			return -EPROTO;
+		plat_warn("%s %s: the peer could not serve a read of sectors %llu+%u",
+			  c->res->name, c->conf.name, (unsigned long long)a.sector, a.blksize >> 9);
+		repl_read_done(c, a.block_id, NULL, 0);
+		return 0;
 	case P_RS_IS_IN_SYNC:
 		if (wire_block_ack_decode(pl, pkt->hdr.length, &a))
 			return -EPROTO;

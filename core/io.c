@@ -28,8 +28,10 @@ static int io_begin_as(struct device *dev, enum io_origin who)
 	int err = 0;
 
 	plat_mutex_lock(&dev->io_lock);
-	if (dev->io_blocked || dev->failed_pending || !dev->data ||
-	    dev->disk < D_INCONSISTENT)
+	if (who == IO_LOCAL && !dev->data && dev->disk == D_DISKLESS && primary)
+		dev->in_flight++;	/* a diskless Primary: its peers serve */
+	else if (dev->io_blocked || dev->failed_pending || !dev->data ||
+		 dev->disk < D_INCONSISTENT)
 		err = -EIO;
 	else if ((who == IO_LOCAL && !primary) || (who == IO_PEER && primary))
 		err = -EROFS;
@@ -97,6 +99,11 @@ int dev_io_read(void *ctx, void *buf, uint32_t len, uint64_t off)
 
 	if (err)
 		return err;
+	if (!dev->data) {
+		err = repl_read(dev, buf, len, off);
+		io_end(dev);
+		return err;
+	}
 	if (engine_should_fault(dev->res->eng, dev, DRBD_FAULT_DT_RD))
 		err = -EIO;
 	else
@@ -154,7 +161,11 @@ static int write_local(struct device *dev, const void *buf, uint32_t len,
 		       uint64_t off, bool fua)
 {
 	void *copy;
-	int err = hide_fs(dev, buf, len, off, &copy);
+	int err;
+
+	if (!dev->data)
+		return 0;	/* diskless: the peers' copies are the data */
+	err = hide_fs(dev, buf, len, off, &copy);
 
 	if (err)
 		return io_error(dev, err, "write", off, len);
@@ -226,31 +237,52 @@ int dev_peer_flush(struct device *dev)
 	return err;
 }
 
+/* An NBD FLUSH: our disk, and the peers' through a barrier (§13.2). A
+ * peer that fails it is dropped (its blocks resync); the flush fails only
+ * when nothing holds the data stably: our disk, or a diskless node's
+ * every peer. */
 int dev_io_flush(void *ctx)
 {
 	struct device *dev = ctx;
-	int err = io_begin(dev);
+	int err = io_begin(dev), rerr;
 
 	if (err)
 		return err;
-	err = dev->conf.disk_flushes ? plat_bdev_flush(dev->data) : 0;
-	if (err)
-		err = io_error(dev, err, "flush", 0, 0);
+	rerr = repl_flush(dev->res);
+	if (dev->data) {
+		err = dev->conf.disk_flushes ? plat_bdev_flush(dev->data) : 0;
+		if (err)
+			err = io_error(dev, err, "flush", 0, 0);
+	} else {
+		err = rerr ? -EIO : 0;
+	}
 	io_end(dev);
 	return err;
 }
 
-static int write_zeroes(struct device *dev, uint64_t off, uint32_t len)
+static const uint8_t io_zeros[65536] __attribute__((aligned(4096)));
+
+static int zero_chunks(struct device *dev, uint64_t off, uint32_t len,
+		       int (*put)(struct device *dev, uint64_t off, uint32_t n))
 {
-	static const uint8_t zeros[65536] __attribute__((aligned(4096)));
 	int err = 0;
 
 	for (uint32_t done = 0; !err && done < len;) {
-		uint32_t n = len - done > sizeof(zeros) ? sizeof(zeros) : len - done;
-		err = plat_bdev_pwrite(dev->data, zeros, n, off + done);
+		uint32_t n = len - done > sizeof(io_zeros) ? sizeof(io_zeros) : len - done;
+		err = put(dev, off + done, n);
 		done += n;
 	}
 	return err;
+}
+
+static int put_local(struct device *dev, uint64_t off, uint32_t n)
+{
+	return plat_bdev_pwrite(dev->data, io_zeros, n, off);
+}
+
+static int write_zeroes(struct device *dev, uint64_t off, uint32_t len)
+{
+	return zero_chunks(dev, off, len, put_local);
 }
 
 /* Trim and write-zeroes change data like a write: the AL covers them too,
@@ -281,6 +313,18 @@ static int zero_range(struct device *dev, uint64_t off, uint32_t len, bool disca
 	return 0;
 }
 
+/* A diskless node has no range to punch: zeros go to the peers as writes
+ * (P_TRIM/P_ZEROES are not agreed in this release). */
+static int put_remote(struct device *dev, uint64_t off, uint32_t n)
+{
+	return repl_write(dev, io_zeros, n, off, false, write_local);
+}
+
+static int zero_remote(struct device *dev, uint64_t off, uint32_t len)
+{
+	return zero_chunks(dev, off, len, put_remote);
+}
+
 int dev_io_trim(void *ctx, uint64_t off, uint32_t len)
 {
 	struct device *dev = ctx;
@@ -288,7 +332,7 @@ int dev_io_trim(void *ctx, uint64_t off, uint32_t len)
 
 	if (err)
 		return err;
-	err = zero_range(dev, off, len, true);
+	err = dev->data ? zero_range(dev, off, len, true) : zero_remote(dev, off, len);
 	io_end(dev);
 	return err;
 }
@@ -300,6 +344,11 @@ int dev_io_zero(void *ctx, uint64_t off, uint32_t len, bool may_trim, bool fua)
 
 	if (err)
 		return err;
+	if (!dev->data) {
+		err = zero_remote(dev, off, len);
+		io_end(dev);
+		return err;
+	}
 	err = zero_range(dev, off, len, may_trim);
 	if (!err && fua)
 		err = plat_bdev_flush(dev->data);

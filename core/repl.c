@@ -49,6 +49,8 @@ static void release_connections(struct resource *res, struct connection **cs, un
 void repl_mark_out_of_sync(struct device *dev, uint64_t off, uint32_t len,
 			   struct connection *const *reached, unsigned n_reached)
 {
+	if (!dev->md)
+		return;	/* diskless: no bitmap to keep */
 	plat_mutex_lock(&dev->res->peers_lock);
 	for (struct connection *c = dev->res->connections; c; c = c->next) {
 		bool ok = false;
@@ -104,6 +106,8 @@ static void add_wait(struct connection *c, struct repl_wait *w)
 	w->block_id = ++c->next_block_id;
 	w->done = false;
 	w->result = 0;
+	w->rbuf = NULL;
+	w->rlen = 0;
 	w->next = c->waits;
 	c->waits = w;
 	plat_mutex_unlock(&c->repl_lock);
@@ -179,6 +183,9 @@ int repl_write(struct device *dev, const void *buf, uint32_t len, uint64_t off, 
 		if (!r)
 			reached[n_reached++] = cs[i];
 	}
+	/* Without a disk of our own the write exists only where it arrived. */
+	if (!dev->md && !n_reached)
+		err = -EIO;
 	if (!err)
 		repl_mark_out_of_sync(dev, off, len, reached, n_reached);
 	release_connections(dev->res, cs, n);
@@ -302,23 +309,24 @@ static int wait_barrier(struct connection *c, int slot, uint32_t nr)
 
 /* An NBD FLUSH: every peer's copy is stable too once its P_BARRIER_ACK
  * for the writes before it is in. */
-void repl_flush(struct resource *res)
+int repl_flush(struct resource *res)
 {
 	struct connection *cs[REPL_MAX_CONNS];
 	unsigned n = grab_connections(res, cs);
+	int err = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t nr = cs[i]->epoch;
-		int slot = close_epoch(cs[i]);
-		if (slot >= 0 && wait_barrier(cs[i], slot, nr) == -ETIMEDOUT) {
+		int slot = close_epoch(cs[i]), r = slot < -1 ? slot : 0;
+		if (slot >= 0 && (r = wait_barrier(cs[i], slot, nr)) == -ETIMEDOUT)
 			plat_err("%s %s: no barrier ack in time: dropping the connection",
 				 res->name, cs[i]->conf.name);
+		if (r)
 			conn_abort(cs[i]);
-		} else if (slot < -1) {
-			conn_abort(cs[i]);
-		}
+		err = err ? err : r;
 	}
 	release_connections(res, cs, n);
+	return err;
 }
 
 /* P_BARRIER_ACK: must name the oldest open barrier with its write count
@@ -344,4 +352,73 @@ int repl_barrier_ack(struct connection *c, uint32_t nr_raw, uint32_t set_size)
 	}
 	plat_mutex_unlock(&c->repl_lock);
 	return err;
+}
+
+/* The connection to read from: one whose peer has this volume UpToDate,
+ * pinned by io_ref. */
+static struct connection *grab_reader(struct device *dev)
+{
+	struct connection *found = NULL;
+
+	plat_mutex_lock(&dev->res->peers_lock);
+	for (struct connection *c = dev->res->connections; c && !found; c = c->next) {
+		struct peer_device *pd = conn_find_peer_device(c, dev->volume);
+		if (c->io_ready && pd && pd->peer_disk == D_UP_TO_DATE) {
+			c->io_ref++;
+			found = c;
+		}
+	}
+	plat_mutex_unlock(&dev->res->peers_lock);
+	return found;
+}
+
+int repl_read(struct device *dev, void *buf, uint32_t len, uint64_t off)
+{
+	struct wire_block_req r = { off >> 9, 0, len };
+	struct connection *c = grab_reader(dev);
+	uint8_t hdr[WIRE_HEADER_MAX + 24];
+	struct repl_wait w;
+	int n, err;
+
+	if (!c)
+		return -EIO;
+	add_wait(c, &w);
+	plat_mutex_lock(&c->repl_lock);
+	w.rbuf = buf;
+	w.rlen = len;
+	plat_mutex_unlock(&c->repl_lock);
+	memcpy(&r.block_id, &w.block_id, sizeof(r.block_id));
+	/* A read closes the open epoch first (§13.6), so it is answered
+	 * after the writes before it. */
+	err = close_epoch(c) < -1 ? -EIO : 0;
+	n = wire_block_req_encode(&c->proto, P_DATA_REQUEST, (uint16_t)dev->volume, &r, NULL, 0,
+				  hdr, sizeof(hdr));
+	if (!err)
+		err = n < 0 ? n : conn_send(c, WIRE_SOCK_DATA, hdr, (size_t)n);
+	if (err) {
+		plat_mutex_lock(&c->repl_lock);
+		drop_wait(c, &w);
+		plat_mutex_unlock(&c->repl_lock);
+		conn_abort(c);
+	} else {
+		err = wait_ack(c, &w);
+	}
+	release_connections(dev->res, &c, 1);
+	return err ? -EIO : 0;
+}
+
+void repl_read_done(struct connection *c, uint64_t block_id, const void *data, uint32_t len)
+{
+	plat_mutex_lock(&c->repl_lock);
+	for (struct repl_wait *w = c->waits; w; w = w->next) {
+		if (w->block_id != block_id || !w->rbuf)
+			continue;
+		w->result = data && len == w->rlen ? 0 : -EIO;
+		if (!w->result)
+			memcpy(w->rbuf, data, len);
+		w->done = true;
+		plat_cond_broadcast(&c->repl_cond);
+		break;
+	}
+	plat_mutex_unlock(&c->repl_lock);
 }

@@ -11,7 +11,15 @@ int repl_write(struct device *dev, const void *buf, uint32_t len, uint64_t off, 
 			    uint64_t off, bool fua));
 void repl_mark_out_of_sync(struct device *dev, uint64_t off, uint32_t len,
 			   struct connection *const *reached, unsigned n_reached);
-void repl_flush(struct resource *res);
+/* Closes every peer's epoch and waits for its barrier ack: the writes
+ * before are stable on the peers (§13.2). 0 or the first failure. */
+int repl_flush(struct resource *res);
+/* A read served by a peer with UpToDate data (§13.6), for a node without
+ * a usable disk of its own (a diskless Primary). -EIO when no peer can. */
+int repl_read(struct device *dev, void *buf, uint32_t len, uint64_t off);
+/* Worker: the peer's P_DATA_REPLY data for a read of ours (len bytes),
+ * or (data NULL) its P_NEG_DREPLY. */
+void repl_read_done(struct connection *c, uint64_t block_id, const void *data, uint32_t len);
 
 /* Meta thread: acks and barrier acks. */
 void repl_ack(struct connection *c, uint64_t block_id, int result);

@@ -284,8 +284,7 @@ int resync_rx_request(struct connection *c, const struct wire_packet *pkt, const
 	struct wire_block_req r;
 	struct wire_blob digest;
 	struct wire_data d = { 0 };
-	uint8_t hdr[WIRE_HEADER_MAX + 32];
-	int n, err;
+	int err;
 
 	if (wire_block_req_decode(pkt->hdr.cmd, pl, pkt->hdr.length, &r, &digest) || !pd ||
 	    r.blksize > (1u << 20) || r.sector + (r.blksize >> 9) > pd->dev->size_sect)
@@ -306,13 +305,7 @@ int resync_rx_request(struct connection *c, const struct wire_packet *pkt, const
 		plat_mutex_unlock(&pd->rs_mutex);
 		return send_rs_ack(c, P_RS_IS_IN_SYNC, pkt->hdr.vnr, &r);
 	}
-	n = wire_data_encode(&c->proto, P_RS_DATA_REPLY, pkt->hdr.vnr, &d, NULL, r.blksize, hdr,
-			     sizeof(hdr));
-	plat_mutex_lock(&c->send_lock[0]);
-	err = n < 0 ? n : plat_sock_send_all(c->data, hdr, (size_t)n);
-	if (!err)
-		err = plat_sock_send_all(c->data, data, r.blksize);
-	plat_mutex_unlock(&c->send_lock[0]);
+	err = conn_send_block(c, P_RS_DATA_REPLY, pkt->hdr.vnr, &d, data, r.blksize);
 	plat_mutex_unlock(&pd->dev->rs_lock);
 	pd->stats.sent_sect += r.blksize >> 9;
 	return err;

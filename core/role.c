@@ -4,11 +4,24 @@
 #include "core/uuid.h"
 #include "md/md.h"
 
+/* A diskless volume can be Primary while a connected peer has its data
+ * UpToDate: reads and writes go there (drbd-wire-protocol.md §13.6). */
+static bool peer_has_data(struct device *dev)
+{
+	for (struct connection *c = dev->res->connections; c; c = c->next) {
+		struct peer_device *pd = conn_find_peer_device(c, dev->volume);
+		if (c->cstate == C_CONNECTED && pd && pd->repl >= L_ESTABLISHED &&
+		    pd->peer_disk == D_UP_TO_DATE)
+			return true;
+	}
+	return false;
+}
+
 /* Checks every volume before changing any: a promotion is all or nothing. */
 static int may_promote(struct resource *res, bool force, struct cmd_reply *r)
 {
 	for (struct device *d = res->devices; d; d = d->next) {
-		if (d->disk == D_UP_TO_DATE)
+		if (d->disk == D_UP_TO_DATE || (d->disk == D_DISKLESS && peer_has_data(d)))
 			continue;
 		/* --force makes an Inconsistent or Outdated disk the source of
 		 * truth; without any disk there is nothing to promote. */
@@ -29,8 +42,12 @@ static bool peer_connected(struct device *dev)
 
 static int promote_device(struct device *dev)
 {
-	struct md_sb *sb = md_sb(dev->md);
+	struct md_sb *sb;
 	bool forced = dev->disk != D_UP_TO_DATE;
+
+	if (!dev->md)
+		return 0;	/* diskless: the generation is the peer's */
+	sb = md_sb(dev->md);
 
 	/* A new generation when forced, on fresh meta data, or when no peer
 	 * follows our writes (§4.3 "Promote to Primary while not Connected"). */
