@@ -75,6 +75,10 @@ static const struct help_cmd cmds[] = {
 	{ "outdate", "{minor}", "Mark the local data Outdated.", NONE, NULL },
 	{ "status", "[{resource}]", "Show the state of resources (all without a name).",
 	  NONE, "--verbose --statistics --json --color={always|auto|never}" },
+	{ "role", "{resource}", "Show the role of a resource.", NONE, NULL },
+	{ "cstate", "{resource} [{peer_node_id}]", "Show the connection state to a peer "
+	  "(every connection without one).", NONE, NULL },
+	{ "dstate", "{minor}", "Show the disk states of a volume: local/peers.", NONE, NULL },
 	{ "show", "[{resource}]", "Show the configuration of resources.", NONE,
 	  "--json --show-defaults" },
 	{ "events2", "[{resource}]", "Show the state, then every change of it.", NONE,

@@ -5,6 +5,9 @@
 #include "ctl/fmt.h"
 #include "core/ops.h"
 #include "ctl/snapshot.h"
+#include "ctl/status_state.h"
+
+#include <stdlib.h>
 
 #include <string.h>
 #include <time.h>
@@ -95,6 +98,35 @@ static int cmd_exports(struct ctl_req *q)
 	return 0;
 }
 
+/* role RES, cstate RES [PEER], dstate MINOR (ctl/status_state.h). */
+static int cmd_state_word(struct ctl_req *q, const char *cmd, const struct args *a)
+{
+	static const char *const first[] = { "resource", "resource", "minor" };
+	int which = !strcmp(cmd, "role") ? 0 : !strcmp(cmd, "cstate") ? 1 : 2;
+	const struct ctl_resource *const *cres;
+	struct ctl_resource **res;
+	size_t n;
+	int rc;
+
+	if (!a->npos) {
+		strbuf_printf(&q->err, "Missing argument '%s'\n", first[which]);
+		return 20;
+	}
+	rc = take_snapshot(q, &res, &n);
+	if (rc)
+		return rc;
+	cres = (const struct ctl_resource *const *)res;
+	if (which == 0)
+		rc = ctl_fmt_role(&q->out, &q->err, cres, n, a->pos[0]);
+	else if (which == 1)
+		rc = ctl_fmt_cstate(&q->out, &q->err, cres, n, a->pos[0],
+				    a->npos > 1 ? atoi(a->pos[1]) : -1);
+	else
+		rc = ctl_fmt_dstate(&q->out, &q->err, cres, n, (unsigned)strtoul(a->pos[0], NULL, 10));
+	ctl_snapshot_free(res, n);
+	return rc;
+}
+
 int ctl_events2(struct ctl_req *q, const struct args *a);
 
 int ctl_cmd_status(struct ctl_req *q, const char *cmd, bool *handled)
@@ -114,6 +146,10 @@ int ctl_cmd_status(struct ctl_req *q, const char *cmd, bool *handled)
 	if (!strcmp(cmd, "events2")) {
 		rc = args_parse(&a, q->argc, q->argv, 2, events_opts, 1, cmd, &q->err);
 		return rc ? rc : ctl_events2(q, &a);
+	}
+	if (!strcmp(cmd, "role") || !strcmp(cmd, "cstate") || !strcmp(cmd, "dstate")) {
+		rc = args_parse(&a, q->argc, q->argv, 2, NULL, cmd[0] == 'c' ? 2 : 1, cmd, &q->err);
+		return rc ? rc : cmd_state_word(q, cmd, &a);
 	}
 	if (!strcmp(cmd, "exports")) {
 		rc = args_parse(&a, q->argc, q->argv, 2, NULL, 0, cmd, &q->err);
