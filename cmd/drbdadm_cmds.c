@@ -110,12 +110,38 @@ static int apply_al(struct adm *a, const struct adm_ctx *x)
 	return adm_drbdmeta(a, x, "apply-al", NULL, NULL);
 }
 
+/* plat/winpath.c: 1 for a Windows device name, 0 for a file. */
+int plat_win32_devpath(const char *in, char *out, size_t len);
+
+/* Windows mounts any file system it finds on a volume, behind udrbd's
+ * back: a backing disk given by its Windows device name gets its file
+ * system hidden before attach, as WinDRBD's drbdadm does in before_attach
+ * (windrbd-facts.md §1.3). udrbd's exit codes 2 (already hidden) and 3
+ * (no known file system) leave nothing to do (cmd/udrbd_fs.c). */
+static int hide_filesystem(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = { 0 };
+	char dev[512];
+	int r;
+
+	if (plat_win32_devpath(x->v->disk, dev, sizeof(dev)) != 1)
+		return 0;
+	adm_arg(a, &av, "udrbd");
+	adm_arg(a, &av, "hide-filesystem");
+	adm_arg(a, &av, "-q");
+	adm_arg(a, &av, x->v->disk);
+	r = adm_run(a, &av, false);
+	return r == 2 || r == 3 ? 0 : r;
+}
+
 static int attach(struct adm *a, const struct adm_ctx *x)
 {
 	struct adm_argv av = setup(a, "attach");
 	const struct conf_volume *v = x->v;
-	int r = apply_al(a, x);
+	int r = hide_filesystem(a, x);
 
+	if (!r)
+		r = apply_al(a, x);
 	if (r)
 		return r;
 	adm_argf(a, &av, "%d", v->minor);

@@ -55,13 +55,15 @@ resource r1 {
 
 @pytest.fixture(scope="module")
 def fakes(tmp_path_factory):
-    """bin/ with wnbd-client.exe and powershell.exe, both the recorder."""
+    """bin/ with stand-ins (the recorder) for the programs udrbd.exe and
+    drbdadm.exe run."""
     need_tool("x86_64-w64-mingw32-gcc")
     d = tmp_path_factory.mktemp("fakes")
     exe = str(d / "argv_record.exe")
     subprocess.run(["x86_64-w64-mingw32-gcc", "-O2", "-o", exe, RECORDER], check=True)
     os.makedirs(d / "bin")
-    for name in ("wnbd-client.exe", "powershell.exe"):
+    for name in ("wnbd-client.exe", "powershell.exe", "udrbd.exe", "drbdmeta.exe",
+                 "drbdsetup.exe"):
         shutil.copy(exe, d / "bin" / name)
     return str(d / "bin")
 
