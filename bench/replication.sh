@@ -14,7 +14,7 @@
 #      against iperf3                                                 >= 0.9
 #
 #   bench/replication.sh [--dir /dev/shm] [--size 1G] [--runtime 10]
-#       [--rounds 1] [--qd 8] [--dirty 256M] [--protocols "C B A"]
+#       [--rounds 1] [--qd 8] [--dirty 512M] [--protocols "C B A"]
 #       [--resync-opts "--c-plan-ahead=0 --resync-rate=4194304"]
 #
 # Backing files live in --dir (tmpfs refuses O_DIRECT: udrbdd then opens
@@ -27,7 +27,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${UDRBD_BUILD:-$ROOT/build}
 DIR=${R_DIR:-/dev/shm} SIZE=${R_SIZE:-1G} RUNTIME=${R_RUNTIME:-10} ROUNDS=${R_ROUNDS:-1}
-QD=${R_QD:-8} DIRTY=${R_DIRTY:-256M} PROTOCOLS=${R_PROTOCOLS:-C B A}
+QD=${R_QD:-8} DIRTY=${R_DIRTY:-512M} PROTOCOLS=${R_PROTOCOLS:-C B A}
 RS_OPTS=${R_RS_OPTS:---c-plan-ahead=0 --resync-rate=4194304}
 COUNT=5000
 while [ $# -gt 0 ]; do
@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
 	--protocols) PROTOCOLS=$2; shift 2 ;;
 	--resync-opts) RS_OPTS=$2; shift 2 ;;
 	*) echo "usage: $0 [--dir D] [--size 1G] [--runtime S] [--rounds N] [--qd N]" \
-		"[--dirty 256M] [--protocols 'C B A'] [--resync-opts '...']" >&2; exit 2 ;;
+		"[--dirty 512M] [--protocols 'C B A'] [--resync-opts '...']" >&2; exit 2 ;;
 	esac
 done
 . "$(dirname "$0")/lib.sh"
@@ -49,27 +49,50 @@ need_tools fio iperf3 python3 ip ss
 [ -x "$BUILD/cmd/udrbdd" ] || { echo "$0: no $BUILD/cmd/udrbdd (set UDRBD_BUILD)" >&2; exit 2; }
 
 # The cluster lives as long as this script: cluster.py sets it up, runs us
-# again inside (CLUSTER_* set, options passed in R_*) and tears it down.
+# again inside (CLUSTER_* set, options passed in R_*) and tears it down
+# (and with it, whatever runs in the namespaces). The files in --dir are
+# this outer part's: removed however the inner one ends.
 if [ -z "${CLUSTER_N:-}" ]; then
+	R_WORK=$(mktemp -d "$DIR/udrbd-repl.XXXXXX")
 	export R_DIR="$DIR" R_SIZE="$SIZE" R_RUNTIME="$RUNTIME" R_ROUNDS="$ROUNDS" R_QD="$QD"
-	export R_DIRTY="$DIRTY" R_PROTOCOLS="$PROTOCOLS" R_RS_OPTS="$RS_OPTS" UDRBD_BUILD="$BUILD"
-	exec python3 "$ROOT/tests/system/cluster.py" run --nodes 2 -- "$0"
+	export R_DIRTY="$DIRTY" R_PROTOCOLS="$PROTOCOLS" R_RS_OPTS="$RS_OPTS" R_WORK
+	export UDRBD_BUILD="$BUILD"
+	# In the background, so that a signal to us reaches cluster.py at once
+	# (sh runs traps only between commands); cluster.py unwinds on TERM.
+	python3 "$ROOT/tests/system/cluster.py" run --nodes 2 -- "$0" &
+	CPID=$!
+	trap 'kill -TERM $CPID 2>/dev/null' INT TERM
+	trap 'rm -rf "$R_WORK"' EXIT
+	rc=0
+	wait $CPID || rc=$?
+	# a trap ended the wait early: wait again, for the teardown
+	while [ $rc -gt 128 ] && kill -0 $CPID 2>/dev/null; do
+		rc=0
+		wait $CPID || rc=$?
+	done
+	exit $rc
 fi
 
 NS_A=$CLUSTER_NS_0 NS_B=$CLUSTER_NS_1
 ADDR_A=$CLUSTER_ADDR_0 ADDR_B=$CLUSTER_ADDR_1
-WORK=$(mktemp -d "$DIR/udrbd-repl.XXXXXX")
-PIDS=
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-	rm -rf "$WORK"
+WORK=$R_WORK
+PIDS= DAEMONS=
+stop() { # PID: TERM, 20 s for a clean exit, then KILL
+	kill "$1" 2>/dev/null || return 0
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -9 "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
 }
+# The Primary goes first, while its peer can still answer; then the rest.
+cleanup() { for p in $DAEMONS $PIDS; do stop "$p"; done; }
 trap cleanup EXIT
 trap 'exit 143' INT TERM
 
 SIZE_MB=$(mib "$SIZE") DIRTY_MB=$(mib "$DIRTY")
 # fio's range on the device: the file less room for internal meta data
 AREA_MB=$((SIZE_MB - 64))
+[ "$DIRTY_MB" -le $AREA_MB ] || DIRTY_MB=$AREA_MB
 
 # Written out, not just allocated (an unwritten extent costs ext4 a
 # journal commit per O_DSYNC write: that would measure ext4).
@@ -98,7 +121,7 @@ start_node() { # NAME NS
 	ip netns exec "$2" "$BUILD/cmd/udrbdd" --control "$WORK/$1.ctl" \
 		--nbd-listen 127.0.0.1:10809 --no-nbd-socket --log-level info \
 		2>"$WORK/$1.fifo" &
-	PIDS="$! $PIDS"
+	DAEMONS="$DAEMONS $!"
 	i=0
 	until [ -S "$WORK/$1.ctl" ]; do
 		i=$((i + 1)); [ $i -lt 100 ] || { echo "udrbdd on $1 did not start" >&2; exit 1; }
@@ -179,11 +202,12 @@ in_a() { ip netns exec "$NS_A" "$@"; }
 URI=nbd://127.0.0.1:10809/drbd0
 J=$WORK/fio.json
 
-nbd_tput() { # MB-RANGE -> MiB/s of 1 MiB sequential writes at QD through NBD
+nbd_tput() { # MB-RANGE -> "MiB/s CPU-busy%" of 1 MiB sequential writes at QD through NBD
+	mark=$(cpu_mark)
 	in_a fio --name=b --ioengine=nbd --uri=$URI --rw=write --bs=1M --iodepth="$QD" \
 		--size="$1M" --time_based --runtime="$RUNTIME" --ramp_time=2 \
 		--output-format=json --output="$J" >/dev/null
-	fio_stats "$J" | cut -d' ' -f2
+	echo "$(fio_stats "$J" | cut -d' ' -f2) $(cpu_busy "$mark")"
 }
 
 nbd_lat() { # MB-RANGE -> "median p99" us of 4 KiB QD1 random writes through NBD
@@ -221,7 +245,8 @@ for p in 5201 7002; do wait_listen "$NS_B" $p; done
 mibs() { python3 -c "print('%.1f' % ($1 * 1e6 / 8 / 1048576))"; }
 
 echo "replication bench: backing $SIZE files in $DIR ($FSTYPE, $FLAGS), ${RUNTIME}s per" \
-	"test, QD$QD, $ROUNDS round(s), resync options: $RS_OPTS"
+	"test, QD$QD, $ROUNDS round(s), resync options: $RS_OPTS;" \
+	"$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Before the devices exist: both backing files written at once, as the two
 # nodes share this machine's storage (informational).
@@ -252,17 +277,19 @@ r=1
 while [ $r -le "$ROUNDS" ]; do
 	bt=$(backing_tput "$WORK/scratch.img")
 	set -- $(backing_lat); lm=$1 l99=$2
+	mark=$(cpu_mark)
 	net=$(mibs "$(iperf_mbit "$NS_A" "$ADDR_B" "$RUNTIME" "$WORK/iperf.json")")
+	cpu=$(cpu_busy "$mark")
 	set -- $(in_a python3 "$PINGPONG" client "$ADDR_B" 7002 4096 32 $COUNT); rm=$1 r99=$2
-	printf 'round %d: backing %s MiB/s, 4k %s/%s us; net %s MiB/s, rtt %s/%s us\n' \
-		"$r" "$bt" "$lm" "$l99" "$net" "$rm" "$r99"
+	printf 'round %d: backing %s MiB/s, 4k %s/%s us; net %s MiB/s (CPU %s%% busy), rtt %s/%s us\n' \
+		"$r" "$bt" "$lm" "$l99" "$net" "$cpu" "$rm" "$r99"
 	L_BT="$L_BT $bt" L_LM="$L_LM $lm" L_L99="$L_L99 $l99" NET="$NET $net"
 	RTM="$RTM $rm" RT99="$RT99 $r99"
 	for p in $PROTOCOLS; do
 		set_protocol "$p"
-		t=$(nbd_tput $AREA_MB)
+		set -- $(nbd_tput $AREA_MB); t=$1
 		eval "T_$p=\"\$T_$p $t\""
-		line="protocol $p: 1M QD$QD $t MiB/s"
+		line="protocol $p: 1M QD$QD $t MiB/s (CPU $2% busy)"
 		if [ "$p" = C ]; then
 			set -- $(nbd_lat $AREA_MB)
 			U_LM="$U_LM $1" U_L99="$U_L99 $2"
@@ -274,7 +301,7 @@ while [ $r -le "$ROUNDS" ]; do
 	# MiB, which then come back as a bitmap resync
 	set_protocol C
 	disconnect_both
-	dt=$(nbd_tput "$DIRTY_MB")
+	dt=$(nbd_tput "$DIRTY_MB" | cut -d' ' -f1)
 	set -- $(nbd_lat "$DIRTY_MB"); D_T="$D_T $dt" D_LM="$D_LM $1" D_L99="$D_L99 $2"
 	connect_both
 	set -- $(rs_rate bravo); RS="$RS $3"
@@ -305,6 +332,10 @@ printf '%-34s %10.1f %-28s %8s  %s\n' "4k QD1 write, C, median (us)" "$(m "$U_LM
 	"local $(m "$L_LM") + rtt $(m "$RTM")" "$(diff_us "$(m "$U_LM")" "$LOCAL")" "<= +20 us"
 printf '%-34s %10.1f %-28s %8s\n' "4k QD1 write, C, p99 (us)" "$(m "$U_L99")" \
 	"local $(m "$L_L99") + rtt $(m "$RT99")" "$(diff_us "$(m "$U_L99")" "$LOCAL99")"
+# What replication adds to udrbd's own path (NBD, activity log, one node).
+ALONE=$(python3 -c "print($(m "$D_LM") + $(m "$RTM"))")
+printf '%-34s %10.1f %-28s %8s\n' "  the same against udrbd alone" "$(m "$U_LM")" \
+	"alone $(m "$D_LM") + rtt $(m "$RTM")" "$(diff_us "$(m "$U_LM")" "$ALONE")"
 printf '%-34s %10.1f %-28s %8s  %s\n' "full sync, $FULL_MB MiB (MiB/s)" "$FULL" "net $N" \
 	"$(ratio "$FULL" "$N")" ">= 0.9"
 printf '%-34s %10.1f %-28s %8s  %s\n' "bitmap resync, $DIRTY_MB MiB (MiB/s)" "$(m "$RS")" \
