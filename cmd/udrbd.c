@@ -18,6 +18,7 @@ int udrbd_service_main(int argc, char **argv);
 int udrbd_fs_main(int argc, char **argv);
 int udrbd_logsrv_main(int argc, char **argv);
 int udrbd_map_main(int argc, char **argv);
+int udrbd_path_main(int argc, char **argv);
 
 static void usage(FILE *f)
 {
@@ -30,7 +31,8 @@ static void usage(FILE *f)
 		   "DRIVE:|GUID|FILE\n"
 		   "       udrbd log-server [-o FILE] [--port N] [--bind ADDR]\n"
 		   "       udrbd map [--nbd HOST:PORT] [-c FILE] MINOR [LETTER]\n"
-		   "       udrbd unmap MINOR\n");
+		   "       udrbd unmap MINOR\n"
+		   "       udrbd path add|remove [DIR]\n");
 }
 
 int main(int argc, char **argv)
@@ -58,6 +60,8 @@ int main(int argc, char **argv)
 		return udrbd_logsrv_main(argc, argv);
 	if (!strcmp(argv[1], "map") || !strcmp(argv[1], "unmap"))
 		return udrbd_map_main(argc, argv);
+	if (!strcmp(argv[1], "path"))
+		return udrbd_path_main(argc, argv);
 	if (!strcmp(argv[1], "faults") || !strcmp(argv[1], "exports"))
 		return ctl_client_run("udrbd", argc, argv);
 	fprintf(stderr, "udrbd: unknown command '%s'\n", argv[1]);

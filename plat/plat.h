@@ -331,6 +331,15 @@ const char *plat_config_root(void);
  * under it: "C:\windrbd\etc\drbd.d"; other paths are copied. */
 const char *plat_root_dir(void);
 int plat_root_path(const char *posix_path, char *out, size_t len);
+/* dir added at the end of a ';'-separated list (unless there already, in
+ * any case and with or without a trailing backslash) or every copy of it
+ * removed: 1 when out differs from list, 0 when it is list unchanged,
+ * -ENAMETOOLONG when out is too small. Pure (plat/pathlist.c). */
+int plat_pathlist_edit(const char *list, const char *dir, bool add, char *out, size_t len);
+/* The same applied to the machine-wide PATH (Windows: the registry's
+ * Session Manager\Environment Path, then WM_SETTINGCHANGE); -EOPNOTSUPP
+ * elsewhere. Needs administrator rights. */
+int plat_system_path_edit(const char *dir, bool add);
 
 /* ---- checksums and crypto (plat/crc32c.c, plat/crypto.c) ---------------- */
 

@@ -17,6 +17,8 @@ from winprefix import BUILD_WIN, WinePrefix, need_win_build
 VERSION = "0.1.0"
 MSI = os.path.join(BUILD_WIN, "packaging", f"udrbd-{VERSION}.msi")
 SVC_KEY = "HKLM\\System\\CurrentControlSet\\Services\\udrbd"
+ENV_KEY = "HKLM\\System\\CurrentControlSet\\Control\\Session Manager\\Environment"
+PROGS = "C:\\Program Files\\udrbd"
 
 
 @pytest.fixture
@@ -73,10 +75,22 @@ def drbdsetup(prefix, *args):
     return prefix.run("C:\\Program Files\\udrbd\\drbdsetup.exe", *args, timeout=60)
 
 
+def system_path(prefix):
+    """Value names are case-insensitive (Wine spells it PATH)."""
+    values = {k.lower(): v for k, v in reg_values(prefix, ENV_KEY).items()}
+    return values["path"]
+
+
 def test_install_starts_the_service_and_uninstall_removes_it_all(prefix):
     msi = msi_in(prefix, MSI, "udrbd.msi")
     port = free_port()
+    path_before = system_path(prefix)
+    assert PROGS not in path_before.split(";")
     install(prefix, msi, port)
+    # The tools are on the machine-wide PATH: a new process finds them.
+    assert system_path(prefix) == path_before + ";" + PROGS
+    r = prefix.run("cmd", "/c", "udrbd version")
+    assert r.returncode == 0 and r.stdout.startswith("udrbd "), r.stdout + r.stderr
 
     progs = prefix.drive_c("Program Files", "udrbd")
     assert sorted(os.listdir(progs)) == ["drbdadm.exe", "drbdmeta.exe", "drbdsetup.exe",
@@ -110,6 +124,7 @@ def test_install_starts_the_service_and_uninstall_removes_it_all(prefix):
     assert not os.path.exists(etc)
     assert reg_values(prefix, SVC_KEY) is None
     assert service_state(prefix) is None
+    assert system_path(prefix) == path_before
     # The service went down through its stop path before its files went.
     with open(prefix.drive_c("windrbd", "udrbdd.log")) as f:
         assert "stopping: taking all resources down" in f.read()
@@ -130,6 +145,8 @@ def test_upgrade_replaces_a_running_installation(prefix, tmp_path):
                    "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall", "/s")
     assert r.stdout.count("DisplayName    REG_SZ    udrbd") == 1, r.stdout
     assert "DisplayVersion    REG_SZ    0.1.1" in r.stdout, r.stdout
+    # Removing the old product kept the PATH entry the new one needs.
+    assert system_path(prefix).split(";").count(PROGS) == 1
     assert service_state(prefix) == "RUNNING"
     r = drbdsetup(prefix, "status")
     assert (r.returncode, r.stdout) == (0, "# No currently configured DRBD found.\n")
@@ -137,3 +154,4 @@ def test_upgrade_replaces_a_running_installation(prefix, tmp_path):
     assert r.returncode == 0
     assert not os.path.exists(prefix.drive_c("Program Files", "udrbd"))
     assert service_state(prefix) is None
+    assert PROGS not in system_path(prefix).split(";")
