@@ -99,10 +99,11 @@ class Testbed:
         """Our drbdsetup against the host's udrbdd."""
         return self.host.drbdsetup(*args, check=check)
 
-    def host_disk_new(self, fill=None):
-        """A new backing file with fresh v09 meta data (1 peer), its data
-        area starting with pattern(fill) when fill is given."""
-        self.host_disk = self.host.make_backing(self.disk_mib * MiB, peers=1)
+    def host_disk_new(self, fill=None, mib=None):
+        """A new backing file (mib MiB, default the VM's disk size) with
+        fresh v09 meta data (1 peer), its data area starting with
+        pattern(fill) when fill is given."""
+        self.host_disk = self.host.make_backing((mib or self.disk_mib) * MiB, peers=1)
         if fill:
             with open(self.host_disk, "r+b") as f:
                 f.write(pattern(fill))

@@ -13,8 +13,9 @@ later one on top. vm/iop-shell then runs commands the host sends:
     vm.sh("cat /proc/drbd")        # output, or AssertionError on rc != 0
     vm.poweroff()                  # clean power-off, QEMU exits
 
-Every console line goes to workdir/console.log. close() kills QEMU if it
-is still running (also on failure paths).
+Every console line goes to workdir/console.log, every command with its
+duration to workdir/commands.log. close() kills QEMU if it is still
+running (also on failure paths).
 """
 import base64
 import os
@@ -55,6 +56,7 @@ class VM:
         self.lines = queue.Queue()
         self.seq = 0
         self.log = os.path.join(workdir, "console.log")
+        self.cmdlog = os.path.join(workdir, "commands.log")     # each command's time
         self.boot_seconds = None
         self._reader = None
 
@@ -140,12 +142,15 @@ class VM:
         self.proc.stdin.write(f"IOP CMD {seq} {b64}\n".encode())
         self.proc.stdin.flush()
         out = []
-        deadline = time.monotonic() + timeout
+        t0 = time.monotonic()
+        deadline = t0 + timeout
         while True:
             f = self._next(deadline, f"command {cmd!r}").split(" ", 3)
             if f[:3] == ["IOP", "OUT", seq]:
                 out.append(f[3] if len(f) > 3 else "")
             elif f[:3] == ["IOP", "RC", seq]:
+                with open(self.cmdlog, "a") as log:
+                    log.write(f"{t0:.3f} {time.monotonic() - t0:6.2f}s rc={f[3]} {cmd}\n")
                 return int(f[3]), "\n".join(out) + ("\n" if out else "")
 
     def sh(self, cmd, timeout=60):

@@ -8,6 +8,7 @@ in $UDRBD_BUILD/interop/; the scenarios' RESULT lines are written to
 $UDRBD_BUILD/interop/last-run.txt.
 """
 import os
+import shutil
 import sys
 
 import pytest
@@ -17,14 +18,11 @@ from conftest import BUILD, ROOT, need
 sys.path.insert(0, os.path.join(ROOT, "tests", "interop"))
 import scenarios  # noqa: E402
 
-# Checks that fail because of a known udrbd difference from the kernel,
-# each with where it is tracked. Such a failure is an xfail; any other
-# failure of the scenario fails the test.
-# Checks that fail for a known, reported reason (scenario.check -> why);
-# anything else that fails, fails the test. Empty: the kernel and udrbd
-# agree on every check (the four first-contact differences were fixed in
-# core/: day-0 bits, drain after a refusal, a second P_STATE after a forced
-# promotion, and accepting P_STATE_CHG_REQ).
+# Checks that fail because of a known udrbd difference from the kernel
+# (scenario.check -> why, and where it is tracked): such a failure is an
+# xfail; any other failure of the scenario fails the test. Empty: the
+# kernel and udrbd agree on every check (tests/interop/README.md, "What the
+# kernel found", lists what was fixed).
 KNOWN = {}
 
 
@@ -36,6 +34,8 @@ def interop(tmp_path_factory):
     why = vm.unavailable() or cluster.unavailable()
     need(why is None, f"interop VM: {why}")
     need(os.path.exists(os.path.join(BUILD, "cmd", "udrbdd")), "udrbdd is not built")
+    for tool, package in (("qemu-io", "qemu-utils"), ("nbdcopy", "libnbd-bin")):
+        need(shutil.which(tool) is not None, f"{tool} is not installed (package {package})")
     lines = []
 
     def emit(line):

@@ -60,12 +60,72 @@ k_wait_cs() {
 	k_wait "cs:$1 " "$2"
 }
 
-# The sha256 of the first BYTES of the backing disk (the data area).
+# The sha256 of the first BYTES of the backing disk (the data area), read
+# past the page cache: DRBD's own writes to the disk bypass it.
 k_hash() {
-	dd if="$K_DISK" bs=4096 count=$(($1 / 4096)) 2>/dev/null | sha256sum | cut -d' ' -f1
+	k_read 0 "$1" "$K_DISK"
 }
 
 # The kernel log since the last call (DRBD's lines and whatever else).
 k_dmesg() {
 	dmesg -c
+}
+
+k_primary() {
+	drbdsetup-84 primary "$K_MINOR" "$@"
+}
+
+k_secondary() {
+	drbdsetup-84 secondary "$K_MINOR"
+}
+
+# The "oos:" field of the device's /proc/drbd statistics (KiB out of sync).
+k_oos() {
+	sed -n 's/.* oos:\([0-9]*\).*/\1/p' /proc/drbd
+}
+
+# The device's size in 512-byte sectors (also readable while Secondary).
+k_size() {
+	cat "/sys/block/drbd$K_MINOR/size"
+}
+
+# k_write OFFSET BYTES: fresh random data through /dev/drbd0 (O_DIRECT, in
+# 64 KiB blocks, both multiples of 64 KiB); prints the data's sha256.
+k_write() {
+	dd if=/dev/urandom of=/tmp/kw bs=65536 count=$(($2 / 65536)) 2>/dev/null &&
+	dd if=/tmp/kw of="/dev/drbd$K_MINOR" bs=65536 seek=$(($1 / 65536)) \
+		oflag=direct conv=notrunc 2>/dev/null &&
+	sha256sum </tmp/kw | cut -d' ' -f1
+}
+
+# k_read OFFSET BYTES [DEVICE]: the sha256 of that range (OFFSET a multiple
+# of 512), read with O_DIRECT (default: through /dev/drbd0).
+k_read() {
+	dd if="${3:-/dev/drbd$K_MINOR}" bs=65536 skip="$1" count="$2" \
+		iflag=direct,skip_bytes,count_bytes 2>/dev/null | sha256sum | cut -d' ' -f1
+}
+
+# k_bg_write OFFSET BYTES: rewrites that range through /dev/drbd0 in a loop
+# until k_bg_stop (which returns once the last write has completed).
+k_bg_write() {
+	rm -f /tmp/bg-stop /tmp/bg-count
+	dd if=/dev/urandom of=/tmp/bg bs=65536 count=$(($2 / 65536)) 2>/dev/null
+	n=0
+	while [ ! -e /tmp/bg-stop ]; do
+		dd if=/tmp/bg of="/dev/drbd$K_MINOR" bs=65536 seek=$(($1 / 65536)) \
+			oflag=direct conv=notrunc 2>/dev/null || break
+		n=$((n + 1))
+		echo $n >/tmp/bg-count
+	done &
+	K_BG=$!
+	# Returns once the writer is under way.
+	while [ ! -s /tmp/bg-count ]; do
+		usleep 20000
+	done
+}
+
+k_bg_stop() {
+	touch /tmp/bg-stop
+	wait "$K_BG"
+	cat /tmp/bg-count
 }
