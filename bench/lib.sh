@@ -73,7 +73,7 @@ print("%.0f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_se
 # and anyone else's: on a shared machine this says who could be the limit)
 cpu_mark() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9; exit}' /proc/stat; }
 cpu_busy() {
-	# shellcheck disable=SC2046 # two numbers from cpu_mark
+	# shellcheck disable=SC2046,SC2086 # two numbers each
 	set -- $1 $(cpu_mark)
 	python3 -c "print('%.0f' % (100.0 * ($3 - $1) / ($4 - $2) if $4 > $2 else 0))"
 }

@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
 	   exit 2 ;;
 	esac
 done
+# shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_tools iperf3 python3 ip ss
 

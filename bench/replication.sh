@@ -22,6 +22,7 @@
 # taken on a third file of the same size in --dir, with udrbdd's flags
 # (O_DIRECT|O_DSYNC) and its concurrency (QD synchronous writers). Needs
 # root. Prints every round, then medians; asserts nothing.
+# shellcheck disable=SC2046 # "set -- $(f)" splits f's numbers on purpose
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +45,7 @@ while [ $# -gt 0 ]; do
 		"[--dirty 512M] [--protocols 'C B A'] [--resync-opts '...']" >&2; exit 2 ;;
 	esac
 done
+# shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_tools fio iperf3 python3 ip ss
 [ -x "$BUILD/cmd/udrbdd" ] || { echo "$0: no $BUILD/cmd/udrbdd (set UDRBD_BUILD)" >&2; exit 2; }
@@ -76,7 +78,7 @@ fi
 NS_A=$CLUSTER_NS_0 NS_B=$CLUSTER_NS_1
 ADDR_A=$CLUSTER_ADDR_0 ADDR_B=$CLUSTER_ADDR_1
 WORK=$R_WORK
-PIDS= DAEMONS=
+PIDS='' DAEMONS=''
 stop() { # PID: TERM, 20 s for a clean exit, then KILL
 	kill "$1" 2>/dev/null || return 0
 	i=0
@@ -272,6 +274,7 @@ echo "initial full sync: $FULL_MB MiB in $FULL_S s = $FULL MiB/s"
 wait_status alpha "bravo role:Secondary +peer-disk:UpToDate"
 
 L_BT='' L_LM='' L_L99='' NET='' RTM='' RT99='' U_LM='' U_L99='' RS='' D_T='' D_LM='' D_L99=''
+# shellcheck disable=SC2034 # T_<protocol> are read through eval
 T_C='' T_B='' T_A=''
 r=1
 while [ $r -le "$ROUNDS" ]; do
@@ -313,6 +316,7 @@ done
 
 # --- the table ---------------------------------------------------------
 
+# shellcheck disable=SC2086 # the lists are space-separated numbers
 m() { median $1; }
 BT=$(m "$L_BT") N=$(m "$NET")
 REF=$(python3 -c "print(min($BT, $N))")
@@ -322,6 +326,7 @@ diff_us() { python3 -c "print('%+.0f us' % ($1 - $2))"; }
 
 echo
 printf '%-34s %10s %-28s %8s  %s\n' "median of $ROUNDS round(s)" measured "against" ratio target
+v=''
 for p in $PROTOCOLS; do
 	eval "v=\$T_$p"
 	printf '%-34s %10.1f %-28s %8s  %s\n' "1M seq write QD$QD, protocol $p (MiB/s)" \

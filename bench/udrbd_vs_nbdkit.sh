@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: $0 [--size 1G] [--runtime S] [--rounds N] [--dir D]" >&2; exit 2 ;;
 	esac
 done
+# shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_tools fio nbdkit python3
 
