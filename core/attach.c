@@ -1,6 +1,7 @@
 /* Attaching and detaching the backing disk of a device (volume). */
 #include "core/conn.h"
 #include "core/ops.h"
+#include "core/size.h"
 #include "md/md.h"
 
 #include <stdlib.h>
@@ -183,7 +184,10 @@ int device_attach(struct device *dev, const struct attach_args *a,
 	if ((sb->flags & MDF_PRIMARY_IND) && dev->res->role != R_PRIMARY)
 		sb->flags |= MDF_CRASHED_PRIMARY;
 	dev->crashed_primary = sb->flags & MDF_CRASHED_PRIMARY;
-	dev->size_sect = a->conf.size_sect ? a->conf.size_sect : usable;
+	/* Alone, the size last agreed with a peer stays (8.4's attach keeps
+	 * la_size_sect, capped by the disk): a larger disk attached again
+	 * still fits its smaller peer (tests/interop sizes). */
+	dev->size_sect = size_agreed(usable, a->conf.size_sect, sb->effective_size, 0, 0);
 	sb->effective_size = dev->size_sect;
 	if (md_sb_write(dev->md)) {
 		rc = cmd_reply_set(r, ERR_IO_MD_DISK, "cannot write the super block");

@@ -29,6 +29,17 @@ TAP_TEST(larger_side_takes_the_kernels_size)
 	TAP_EQ_U64(size_agreed(sz.d_size, 0, 81840, 130992, 0), 81840);
 }
 
+TAP_TEST(attach_keeps_the_last_agreed_size)
+{
+	/* udrbd's 64 MiB disk attached again after agreeing on the kernel's
+	 * 81840 sectors: no peer yet, the agreed size stays */
+	TAP_EQ_U64(size_agreed(130992, 0, 81840, 0, 0), 81840);
+	/* fresh meta data (la-size 0): the whole disk */
+	TAP_EQ_U64(size_agreed(130992, 0, 0, 0, 0), 130992);
+	/* a user size below it */
+	TAP_EQ_U64(size_agreed(130992, 65536, 0, 0, 0), 65536);
+}
+
 TAP_TEST(user_size_caps_both)
 {
 	TAP_EQ_U64(size_agreed(130992, 0, 0, 98224, 65536), 65536);
