@@ -92,6 +92,10 @@ static void count(struct device *dev, uint64_t *counter, uint32_t len)
 	plat_mutex_unlock(&dev->io_lock);
 }
 
+/* A peer takes at most DRBD_MAX_BIO_SIZE (1 MiB) in one P_DATA or read
+ * request (§16); NBD clients send up to 2 MiB (WNBD does). */
+#define IO_MAX_PIECE (1u << 20)
+
 int dev_io_read(void *ctx, void *buf, uint32_t len, uint64_t off)
 {
 	struct device *dev = ctx;
@@ -100,7 +104,11 @@ int dev_io_read(void *ctx, void *buf, uint32_t len, uint64_t off)
 	if (err)
 		return err;
 	if (!dev->data) {
-		err = repl_read(dev, buf, len, off);
+		for (uint32_t done = 0; !err && done < len;) {
+			uint32_t n = len - done > IO_MAX_PIECE ? IO_MAX_PIECE : len - done;
+			err = repl_read(dev, (uint8_t *)buf + done, n, off + done);
+			done += n;
+		}
 		io_end(dev);
 		return err;
 	}
@@ -181,7 +189,12 @@ int dev_io_write(void *ctx, const void *buf, uint32_t len, uint64_t off, bool fu
 
 	if (err)
 		return err;
-	err = repl_write(dev, buf, len, off, fua, write_local);
+	for (uint32_t done = 0; !err && done < len;) {
+		uint32_t n = len - done > IO_MAX_PIECE ? IO_MAX_PIECE : len - done;
+		err = repl_write(dev, (const uint8_t *)buf + done, n, off + done, fua,
+				 write_local);
+		done += n;
+	}
 	io_end(dev);
 	return err;
 }

@@ -79,6 +79,12 @@ int resource_primary(struct resource *res, bool force, struct cmd_reply *r)
 	for (struct connection *c = res->connections; c; c = c->next)
 		if (c->handshaking)
 			return cmd_reply_set(r, SS_IN_TRANSIENT_STATE, NULL);
+	/* One Primary at a time unless allow-two-primaries: the peer's role is
+	 * known from its P_STATE (8.4 asks it with P_STATE_CHG_REQ, §14; its
+	 * answer would be the same). */
+	for (struct connection *c = res->connections; c; c = c->next)
+		if (c->cstate == C_CONNECTED && c->peer_role == R_PRIMARY && !c->conf.two_primaries)
+			return cmd_reply_set(r, SS_TWO_PRIMARIES, NULL);
 	rc = may_promote(res, force, r);
 	if (rc != DRBD_NO_ERROR)
 		return rc;

@@ -111,3 +111,13 @@ def test_rr_conflict_keeps_a_primary_from_becoming_target(tmp_path):
         assert "I shall become SyncTarget, but I am primary!" in open(a.log).read()
         for d in (a, b):
             assert data_hash(d, usable_bytes(d)) == before[d]
+
+
+def test_second_primary_refused_while_connected(tmp_path):
+    """The way to a split brain is closed while Connected: without
+    allow-two-primaries the Secondary cannot be promoted next to a Primary."""
+    with running_pair(tmp_path) as (a, b):
+        r = b.run("primary", "r0")
+        assert r.returncode == 11, (r.returncode, r.stderr)
+        assert "Multiple primaries not allowed by config" in r.stderr
+        wait_status(a, CONNECTED_A)

@@ -134,9 +134,6 @@ def test_wine_and_linux_nodes_replicate(pair):
     assert win.interrupt() == 0, win.read_log()
 
 
-@pytest.mark.xfail(strict=True, reason="core/repl.c send_data() sends one P_DATA per NBD "
-                   "write; above DRBD_MAX_BIO_SIZE (1 MiB) the peer refuses the packet "
-                   "('payload length does not fit the command') and the connection drops")
 def test_two_mib_writes_replicate(pair):
     """WNBD sends writes of up to 2 MiB; each must reach the peer."""
     win, lin = pair
