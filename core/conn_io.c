@@ -104,7 +104,8 @@ int conn_send_block(struct connection *c, uint16_t cmd, uint16_t vnr, const stru
 	if (n < 0)
 		return n;
 	plat_mutex_lock(&c->send_lock[0]);
-	err = plat_sock_send_all(c->data, hdr, (size_t)n);
+	err = len ? plat_sock_send_more(c->data, hdr, (size_t)n)
+		  : plat_sock_send_all(c->data, hdr, (size_t)n);
 	if (!err && len)
 		err = plat_sock_send_all(c->data, data, len);
 	plat_mutex_unlock(&c->send_lock[0]);

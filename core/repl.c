@@ -33,11 +33,16 @@ static unsigned grab_connections(struct resource *res, struct connection **out)
 
 static void release_connections(struct resource *res, struct connection **cs, unsigned n)
 {
+	bool idle[REPL_MAX_CONNS];
+
 	plat_mutex_lock(&res->peers_lock);
 	for (unsigned i = 0; i < n; i++)
-		cs[i]->io_ref--;
+		idle[i] = --cs[i]->io_ref == 0 && !cs[i]->io_ready;
 	plat_mutex_unlock(&res->peers_lock);
+	/* Only repl_connection_down waits for the last user to go. */
 	for (unsigned i = 0; i < n; i++) {
+		if (!idle[i])
+			continue;
 		plat_mutex_lock(&cs[i]->repl_lock);
 		plat_cond_broadcast(&cs[i]->repl_cond);
 		plat_mutex_unlock(&cs[i]->repl_lock);
@@ -91,7 +96,8 @@ static int send_data(struct connection *c, struct device *dev, struct repl_wait 
 	d.seq_num = ++c->seq;
 	n = wire_data_encode(&c->proto, P_DATA, (uint16_t)dev->volume, &d, NULL, len, hdr,
 			     sizeof(hdr));
-	err = n < 0 ? n : plat_sock_send_all(c->data, hdr, (size_t)n);
+	err = n < 0 ? n : len ? plat_sock_send_more(c->data, hdr, (size_t)n)
+			      : plat_sock_send_all(c->data, hdr, (size_t)n);
 	if (!err && len)
 		err = plat_sock_send_all(c->data, buf, len);
 	if (!err)
@@ -102,6 +108,7 @@ static int send_data(struct connection *c, struct device *dev, struct repl_wait 
 
 static void add_wait(struct connection *c, struct repl_wait *w)
 {
+	plat_cond_init(&w->cond);
 	plat_mutex_lock(&c->repl_lock);
 	w->block_id = ++c->next_block_id;
 	w->done = false;
@@ -113,6 +120,7 @@ static void add_wait(struct connection *c, struct repl_wait *w)
 	plat_mutex_unlock(&c->repl_lock);
 }
 
+/* Caller holds repl_lock; w is done with. */
 static void drop_wait(struct connection *c, struct repl_wait *w)
 {
 	struct repl_wait **pp;
@@ -121,6 +129,7 @@ static void drop_wait(struct connection *c, struct repl_wait *w)
 		;
 	if (*pp)
 		*pp = w->next;
+	plat_cond_destroy(&w->cond);
 }
 
 /* Waits for the ack, bounded by timeout x ko-count (§15). */
@@ -133,7 +142,7 @@ static int wait_ack(struct connection *c, struct repl_wait *w)
 
 	plat_mutex_lock(&c->repl_lock);
 	while (!w->done && plat_now_ns() < deadline)
-		plat_cond_timedwait(&c->repl_cond, &c->repl_lock, 100);
+		plat_cond_timedwait(&w->cond, &c->repl_lock, 100);
 	err = w->done ? w->result : -ETIMEDOUT;
 	drop_wait(c, w);
 	plat_mutex_unlock(&c->repl_lock);
@@ -201,7 +210,7 @@ void repl_ack(struct connection *c, uint64_t block_id, int result)
 		if (w->block_id == block_id) {
 			w->done = true;
 			w->result = result;
-			plat_cond_broadcast(&c->repl_cond);
+			plat_cond_signal(&w->cond);
 			break;
 		}
 	plat_mutex_unlock(&c->repl_lock);
@@ -220,6 +229,7 @@ void repl_connection_down(struct connection *c)
 	for (struct repl_wait *w = c->waits; w; w = w->next) {
 		w->done = true;
 		w->result = -ECONNRESET;
+		plat_cond_signal(&w->cond);
 	}
 	plat_cond_broadcast(&c->repl_cond);
 	plat_mutex_unlock(&c->repl_lock);
@@ -417,7 +427,7 @@ void repl_read_done(struct connection *c, uint64_t block_id, const void *data, u
 		if (!w->result)
 			memcpy(w->rbuf, data, len);
 		w->done = true;
-		plat_cond_broadcast(&c->repl_cond);
+		plat_cond_signal(&w->cond);
 		break;
 	}
 	plat_mutex_unlock(&c->repl_lock);

@@ -235,6 +235,8 @@ void plat_sock_close(plat_sock s);
 void plat_sock_shutdown(plat_sock s);
 /* All bytes or an error; -ECONNRESET when the peer closed. */
 int plat_sock_send_all(plat_sock s, const void *buf, size_t len);
+/* The same, saying more follows at once (a packet header before its data). */
+int plat_sock_send_more(plat_sock s, const void *buf, size_t len);
 int plat_sock_recv_all(plat_sock s, void *buf, size_t len);
 /* Up to len bytes: >0 bytes, 0 on orderly close, or a negative code. */
 long plat_sock_recv_some(plat_sock s, void *buf, size_t len);

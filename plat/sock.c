@@ -118,13 +118,13 @@ int plat_sock_local_port(plat_sock s, uint16_t *port)
 	return 0;
 }
 
-int plat_sock_send_all(plat_sock s, const void *buf, size_t len)
+static int send_flags(plat_sock s, const void *buf, size_t len, int flags)
 {
 	const char *p = buf;
 
 	while (len) {
 		size_t chunk = len > INT_MAX ? INT_MAX : len;
-		long n = send(s, p, (plat_sock_iolen)chunk, PLAT_SOCK_SEND_FLAGS);
+		long n = send(s, p, (plat_sock_iolen)chunk, flags);
 		int err;
 
 		if (n < 0) {
@@ -137,6 +137,22 @@ int plat_sock_send_all(plat_sock s, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int plat_sock_send_all(plat_sock s, const void *buf, size_t len)
+{
+	return send_flags(s, buf, len, PLAT_SOCK_SEND_FLAGS);
+}
+
+/* Linux holds a MSG_MORE send back until the rest follows, so a packet's
+ * header and its data leave in the same segments; elsewhere a plain send. */
+int plat_sock_send_more(plat_sock s, const void *buf, size_t len)
+{
+#ifdef MSG_MORE
+	return send_flags(s, buf, len, PLAT_SOCK_SEND_FLAGS | MSG_MORE);
+#else
+	return send_flags(s, buf, len, PLAT_SOCK_SEND_FLAGS);
+#endif
 }
 
 bool plat_sock_peer_closed(plat_sock s)
