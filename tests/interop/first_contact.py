@@ -5,8 +5,8 @@ import re
 import shlex
 import time
 
-from sides import (CONNECTED_84, MiB, STATUS_CONNECTED, STATUS_STANDALONE, host_status, reset,
-                   scenario, sha256)
+from sides import (CONNECTED_84, SYNCED_84, MiB, STATUS_CONNECTED, STATUS_STANDALONE, STATUS_SYNCED,
+                   host_status, reset, scenario, sha256)
 from testbed import file_hash, pattern
 
 @scenario
@@ -206,15 +206,38 @@ def _sizes(s, case, host_mib, kernel_mib):
     s.logged(f"{case}-kernel-syncs-smaller", s.kernel_log(),
              f"Began resync as SyncSource (will sync {want} KB")
     s.same_data(f"{case}-same-data")
+    _sizes_again(s, case, want)
     s.tb.udrbd("down", "r0")
     s.vm.sh("k_down && /sbin/losetup -d $K_DISK")
     s.mark()
+
+
+def _sizes_again(s, case, want):
+    """Both sides down and attached again to the same disks: each keeps
+    the agreed size (8.4's la_size_sect) rather than its disk's, and they
+    connect in sync, without a resync (the kernel demoted first: a
+    Primary losing its peer would start a new data generation)."""
+    s.vm.sh("k_secondary")
+    s.kernel_wait_line(f"{case}-again-demoted", SYNCED_84, timeout=10)
+    s.tb.udrbd("down", "r0")
+    s.vm.sh("k_down && k_attach")
+    s.tb.host_up("C")
+    k, h = int(s.vm.sh("k_size")) // 2, s.host_stat("size")
+    s.r.check(f"{case}-again-sizes", k == want and h == want,
+              f"alone again: kernel {k} KiB, udrbd {h} KiB, want {want}")
+    s.mark()
+    s.tb.udrbd("connect", "r0", "1")
+    s.vm.sh("k_connect --protocol=C")
+    s.kernel_wait_line(f"{case}-again-connected", SYNCED_84, timeout=15)
+    s.host_wait(f"{case}-again-udrbd-connected", STATUS_SYNCED, timeout=5)
+    s.not_logged(f"{case}-again-no-resync", s.kernel_log(), "Began resync")
 
 
 @scenario
 def sizes(s):
     """Different disk sizes, each side the smaller once: the kernel's
     /sys/block/drbd0/size and udrbd's status size agree on the smaller
-    data area, and the initial sync covers exactly that."""
+    data area, and the initial sync covers exactly that; attached again,
+    both keep that size and reconnect in sync."""
     _sizes(s, "udrbd-smaller", 48, 64)
     _sizes(s, "kernel-smaller", 64, 40)
