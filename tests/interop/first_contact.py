@@ -233,11 +233,39 @@ def _sizes_again(s, case, want):
     s.not_logged(f"{case}-again-no-resync", s.kernel_log(), "Began resync")
 
 
+def _sizes_refused(s):
+    """udrbd with data of its own (forced Primary alone, then Secondary)
+    on 64 MiB meets the kernel on a fresh 40 MiB disk: agreeing would cut
+    its data, so udrbd refuses with 8.4's words and stays StandAlone at its
+    size; the kernel never gets to Connected."""
+    s.vm.sh(f"K_DISK=$(/sbin/losetup -f --show --direct-io=on --sizelimit {40 * MiB} "
+            "/dev/vdb) && k_create_md >/dev/null && k_attach")
+    s.tb.host_disk_new()
+    s.tb.host_up("C")
+    s.tb.udrbd("primary", "r0", "--force")
+    s.host_role("secondary")
+    own = s.host_stat("size")
+    s.mark()
+    s.tb.udrbd("connect", "r0", "1")
+    s.vm.sh("k_connect --protocol=C")
+    s.host_wait("refused-udrbd-standalone", host_status("Secondary", "UpToDate",
+                                                         connection="StandAlone"))
+    s.logged("refused-udrbd-says", s.host_log(), "The peer's disk size is too small!")
+    h = s.host_stat("size")
+    s.r.check("refused-udrbd-keeps-size", h == own, f"udrbd {h} KiB, its own {own}")
+    cs = s.vm.sh("k_cs").strip()
+    s.r.check("refused-kernel-not-connected", cs != "Connected", f"kernel cs:{cs}")
+    s.tb.udrbd("down", "r0")
+    s.vm.sh("k_down && /sbin/losetup -d $K_DISK")
+
+
 @scenario
 def sizes(s):
     """Different disk sizes, each side the smaller once: the kernel's
     /sys/block/drbd0/size and udrbd's status size agree on the smaller
     data area, and the initial sync covers exactly that; attached again,
-    both keep that size and reconnect in sync."""
+    both keep that size and reconnect in sync. A larger udrbd with data of
+    its own refuses to shrink to a fresh smaller kernel."""
     _sizes(s, "udrbd-smaller", 48, 64)
     _sizes(s, "kernel-smaller", 64, 40)
+    _sizes_refused(s)
