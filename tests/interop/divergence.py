@@ -103,7 +103,9 @@ def _verified(s, p, off):
     s.logged(f"{p}-kernel-found", klog, "Online verify found 1 4k block out of sync!")
     s.logged(f"{p}-kernel-where", klog, f"Out of sync: start={off // 512}, size=8 (sectors)")
     hlog = s.host_log()
-    s.logged(f"{p}-udrbd-found", hlog, "Online verify found 1 4k block out of sync!")
+    # udrbd speaks DRBD 9's words ("blocks" whatever the count,
+    # drbd_sender.c); the 8.4 kernel says "block"
+    s.logged(f"{p}-udrbd-found", hlog, "Online verify found 1 4k blocks out of sync!")
     s.logged(f"{p}-udrbd-where", hlog, f"Out of sync: start={off // 512}, size=8 (sectors)")
     oos = s.vm.sh("k_oos").strip()
     s.r.check(f"{p}-kernel-out-of-sync", oos == "4", f"oos:{oos}")

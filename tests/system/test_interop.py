@@ -22,13 +22,7 @@ import scenarios  # noqa: E402
 # (scenario.check -> why, and where it is tracked): such a failure is an
 # xfail; any other failure of the scenario fails the test.
 # tests/interop/README.md, "What the kernel found", lists what was fixed.
-_VERIFY_WORDS = ("udrbd logs 'Online verify found 1 4k blocks out of sync!' (core/verify.c); "
-                 "8.4 and DRBD 9 say 'block' whatever the count, and "
-                 "tests/system/test_udrbdd_verify.py asserts on udrbd's plural")
-KNOWN = {
-    "verify.kernel-verifies-udrbd-found": _VERIFY_WORDS,
-    "verify.udrbd-verifies-udrbd-found": _VERIFY_WORDS,
-}
+KNOWN = {}
 
 
 @pytest.fixture(scope="module")
