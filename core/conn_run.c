@@ -189,6 +189,24 @@ static void set_repl(struct connection *c, struct peer_device *pd, enum drbd_rep
 
 /* The sync handshake of one volume, once the peer's state is in (§10.1
  * step 6). */
+/* after-sb call-pri-lost-after-sb: a Primary whose data lost gives up the
+ * role if nobody holds its device open (8.4: "Successfully gave up primary
+ * role."); else the pri-lost-after-sb handler is due. */
+static bool demote_after_sb(void *ctx)
+{
+	struct connection *c = ctx;
+	struct cmd_reply r;
+	int rc;
+
+	cmd_reply_init(&r);
+	plat_mutex_lock(&c->res->eng->lock);
+	rc = resource_secondary(c->res, false, &r);
+	plat_mutex_unlock(&c->res->eng->lock);
+	if (rc == DRBD_NO_ERROR)
+		plat_warn("%s %s: Successfully gave up primary role.", c->res->name, c->conf.name);
+	return rc == DRBD_NO_ERROR;
+}
+
 static int decide(struct connection *c, struct peer_device *pd)
 {
 	struct device *d = pd->dev;
@@ -228,6 +246,8 @@ static int decide(struct connection *c, struct peer_device *pd)
 	hc.rr_conflict = c->conf.rr_conflict;
 	hc.always_asbp = c->conf.always_asbp;
 	hc.discard_my_data = c->conf.discard_my_data;
+	hc.try_demote = demote_after_sb;
+	hc.ctx = c;
 	uuid84_handshake(&self, &pd->peer.uuids, &hc, &dec);
 	plat_info("%s/%u %s: uuid_compare()=%d by rule %d", c->res->name, d->volume,
 		  c->conf.name, dec.uuid_result, dec.rule);

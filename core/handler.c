@@ -234,8 +234,10 @@ int handler_call(struct resource *res, const char *name, struct device *dev,
 void handler_after_handshake(struct connection *c, struct device *dev,
 			     const struct hs_decision *dec)
 {
+	/* DRBD waits for initial-split-brain (its khelper runs synchronously),
+	 * so it always comes before split-brain. */
 	if (dec->split_brain)
-		handler_run(c->res, "initial-split-brain", dev, c);
+		handler_call(c->res, "initial-split-brain", dev, c);
 	if (dec->split_brain_unresolved)
 		handler_run(c->res, "split-brain", dev, c);
 	/* rr-conflict's call-pri-lost names the other helper (§5). */

@@ -137,6 +137,11 @@ static void split_brain(struct uuids84 *self, struct uuids84 *peer,
 		d->result = uuid84_after_sb(self, peer, c, &d->call_pri_lost);
 		d->sb_auto_solved = abs(d->result) < 100;
 		d->sb_primaries = (c->role == R_PRIMARY) + (c->peer_role == R_PRIMARY);
+		/* A Primary that lost under call-pri-lost-after-sb without the
+		 * handler being due was demoted by try_demote. */
+		d->gave_up_primary = d->result < 0 && c->role == R_PRIMARY && !d->call_pri_lost &&
+				     (d->sb_primaries == 1 ? c->after_sb_1p : c->after_sb_2p) ==
+				     ASB_CALL_HELPER;
 		/* A generation that shares only history has nothing to base
 		 * a bitmap on: the recovery is a full sync. */
 		if (abs(d->result) < 100 && forced)
@@ -186,8 +191,8 @@ void uuid84_handshake(struct uuids84 *self, struct uuids84 *peer,
 		d->why = "I shall become SyncSource, but I am inconsistent!";
 		return;
 	}
-	if (d->result < 0 && c->role == R_PRIMARY && c->disk >= D_CONSISTENT &&
-	    c->rr_conflict != ASB_VIOLENTLY) {
+	if (d->result < 0 && c->role == R_PRIMARY && !d->gave_up_primary &&
+	    c->disk >= D_CONSISTENT && c->rr_conflict != ASB_VIOLENTLY) {
 		d->call_pri_lost = c->rr_conflict == ASB_CALL_HELPER;
 		d->drop = true;
 		d->why = "I shall become SyncTarget, but I am primary!";

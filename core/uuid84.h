@@ -90,6 +90,7 @@ struct hs_decision {
 	bool sb_manually_solved;	/* ... or by discard-my-data */
 	int sb_primaries;	/* how many were Primary when it was solved */
 	bool call_pri_lost;	/* handler: pri-lost / pri-lost-after-sb */
+	bool gave_up_primary;	/* call-pri-lost-after-sb demoted us (try_demote) */
 	bool full_sync;		/* set all bits before the bitmap exchange */
 	bool peer_copy_fixed;	/* rule 35/51 repaired my copy of the peer's UUIDs */
 	bool self_fixed;	/* rule 34/71 repaired my UUIDs (write them) */

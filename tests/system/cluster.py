@@ -227,7 +227,10 @@ class Node:
             self.proc = self.exec(
                 [os.path.join(BUILD, "cmd", "udrbdd"), "--control", self.control,
                  "--nbd-listen", f"127.0.0.1:{NBD_PORT}", "--nbd-socket", nbd_sock,
-                 "--log-level", log_level, *extra],
+                 "--log-level", log_level,
+                 # handlers only when asked for: the default runs any drbdadm on PATH
+                 *([] if "--usermode-helper" in extra else ["--usermode-helper", "disabled"]),
+                 *extra],
                 background=True, stdout=logf, stderr=logf)
         for _ in range(200):
             if os.path.exists(self.control):

@@ -52,6 +52,10 @@ class Udrbdd:
         self.proc = subprocess.Popen(
             [exe, "--control", self.control, "--nbd-listen", f"127.0.0.1:{self.port}",
              "--nbd-socket", os.path.join(self.tmp, "nbd.sock"), "--log-level", "debug",
+             # handlers only where a test asks for them (test_handlers.py):
+             # the default would run whatever drbdadm is on PATH
+             *(["--usermode-helper", "disabled"] if "--usermode-helper" not in self.extra
+               else []),
              *self.extra],
             stdout=self.logf, stderr=self.logf)
         for _ in range(100):

@@ -121,3 +121,38 @@ def test_second_primary_refused_while_connected(tmp_path):
         assert r.returncode == 11, (r.returncode, r.stderr)
         assert "Multiple primaries not allowed by config" in r.stderr
         wait_status(a, CONNECTED_A)
+
+
+@pytest.mark.parametrize("zero_pri,victim", [
+    ("discard-younger-primary", "b"),   # the Secondary (b, younger) loses: agreed
+    ("discard-older-primary", None),    # it would be the Primary: no consensus
+])
+def test_after_sb_1pri_consensus(tmp_path, zero_pri, victim):
+    """consensus resolves only where the 0pri policy discards the
+    Secondary's data; otherwise the split brain stays and both drop."""
+    with running_pair(tmp_path, "--after-sb-1pri=consensus", f"--after-sb-0pri={zero_pri}") \
+            as (a, b):
+        split(a, b, 64 * KiB, 64 * KiB)
+        demote(b)
+        reconnect(b)
+        if victim:
+            wait_status(a, CONNECTED_A, timeout=60)
+            check_victim(a, b, 0x61, 64 * KiB)
+        else:
+            wait_status(a, "r0 role:Primary\n  disk:UpToDate\n  b connection:StandAlone\n\n",
+                        timeout=30)
+            assert "Split-Brain detected but unresolved" in open(a.log).read()
+
+
+def test_after_sb_1pri_call_pri_lost_after_sb(tmp_path):
+    """call-pri-lost-after-sb: the 0pri answer discards the Primary (a, the
+    older); it gives up the role (nobody holds its device) and resyncs from
+    b as DRBD does ("Successfully gave up primary role.")."""
+    with running_pair(tmp_path, "--after-sb-1pri=call-pri-lost-after-sb",
+                      "--after-sb-0pri=discard-older-primary") as (a, b):
+        split(a, b, 64 * KiB, 128 * KiB)
+        demote(b)
+        reconnect(b)
+        wait_status(a, SECONDARIES.format("b"), timeout=60)
+        assert "Successfully gave up primary role." in open(a.log).read()
+        check_victim(b, a, 0x62, 128 * KiB)
