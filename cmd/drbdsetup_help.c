@@ -31,6 +31,8 @@ static const struct help_cmd cmds[] = {
 	  NONE, NULL },
 	{ "del-resource", "{resource}", "Remove a resource without volumes or peers.",
 	  NONE, NULL },
+	{ "resource-options", "{resource}", "Change the options of a resource.",
+	  CONF_SEC_RES, "--set-defaults" },
 	{ "attach", "{minor} {lower_dev} {meta_data_dev} {meta_data_index}",
 	  "Give a volume its backing device and meta data.", CONF_SEC_DISK, NULL },
 	{ "disk-options", "{minor}", "Change the options of an attached volume.",

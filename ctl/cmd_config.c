@@ -7,8 +7,10 @@
  * operation and either fills the reply (REPLY) or returns an exit code. */
 #include "ctl/cmd_config.h"
 #include "ctl/errors.h"
+#include "ctl/res_opts.h"
 #include "md/sb.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,27 @@ struct config_cmd {
 		  struct cmd_reply *r);
 };
 
+/* new-resource's options, or resource-options' (on top of what is set). */
+static int resource_options(struct ctl_req *q, const struct args *a, struct target *t,
+			    struct cmd_reply *r)
+{
+	const char *bad = NULL;
+	bool fresh = !strcmp(q->argv[1], "new-resource");
+	int err = ctl_res_opts_set(a->pos[0], a, fresh, &bad);
+
+	(void)t;
+	if (err == -EINVAL) {
+		const char *v = args_value(a, bad);
+		return ctl_bad_opt(q, bad, v ? v : "");
+	}
+	if (err) {
+		cmd_reply_set(r, ERR_NOMEM, NULL);
+		return REPLY;
+	}
+	engine_state_changed(q->eng);
+	return 0;
+}
+
 static int new_resource(struct ctl_req *q, const struct args *a, struct target *t,
 			struct cmd_reply *r)
 {
@@ -42,6 +65,12 @@ static int new_resource(struct ctl_req *q, const struct args *a, struct target *
 		strbuf_printf(&q->err, "Invalid node id '%s' (expected 0..%d)\n", a->pos[1],
 			      DRBD_NODE_ID_MAX);
 		return 20;
+	}
+	/* The options first: a wrong one creates nothing. */
+	if (!engine_find_resource(q->eng, a->pos[0])) {
+		int rc = resource_options(q, a, t, r);
+		if (rc)
+			return rc;
 	}
 	resource_new(q->eng, a->pos[0], (int)node_id, r);
 	return REPLY;
@@ -235,6 +264,7 @@ static const struct config_cmd config_cmds[] = {
 	{ "new-minor", minor_opts, CTX_RESOURCE, { "resource", "minor", "volume" }, new_minor },
 	{ "del-minor", no_opts, CTX_MINOR, { "minor" }, del_minor },
 	{ "del-resource", no_opts, CTX_NONE, { "resource" }, del_resource },
+	{ "resource-options", ctl_res_opts, CTX_RESOURCE, { "resource" }, resource_options },
 	{ "attach", ctl_disk_opts, CTX_MINOR,
 	  { "minor", "lower_dev", "meta_data_dev", "meta_data_index" }, attach },
 	{ "disk-options", ctl_disk_opts, CTX_MINOR, { "minor" }, disk_options },

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Resource options drbdadm passes to new-resource: accepted and kept for
- * later features; nothing here acts on them yet. */
+/* Resource options of new-resource and resource-options: kept and shown
+ * (ctl/res_opts.c); the engine acts on none of them yet. */
 const struct opt_spec ctl_res_opts[] = {
 	{ "cpu-mask", true }, { "on-no-data-accessible", true },
 	{ "auto-promote", true }, { "peer-ack-window", true },
@@ -14,6 +14,7 @@ const struct opt_spec ctl_res_opts[] = {
 	{ "twopc-retry-timeout", true }, { "auto-promote-timeout", true },
 	{ "max-io-depth", true }, { "quorum", true }, { "on-no-quorum", true },
 	{ "quorum-minimum-redundancy", true }, { "on-suspended-primary-outdated", true },
+	{ "set-defaults", false },
 	{ NULL, false },
 };
 

@@ -1,6 +1,7 @@
 /* Engine state -> view snapshot. The view keeps DRBD's units: sizes and
  * I/O counters in sectors. */
 #include "ctl/snapshot.h"
+#include "ctl/res_opts.h"
 #include "core/conn.h"
 #include "core/ops.h"
 #include "md/md.h"
@@ -215,7 +216,7 @@ static struct ctl_resource *snap_resource(struct resource *r)
 	v->node_id = r->node_id;
 	v->role = r->role;
 	v->stats.write_ordering = CTL_WO_BDEV_FLUSH;
-	ctl_res_opts_default(&v->opts);
+	ctl_res_opts_get(r->name, &v->opts);
 	for (struct device *d = r->devices; d; d = d->next)
 		n++;
 	v->devices = n ? calloc(n, sizeof(*v->devices)) : NULL;

@@ -157,3 +157,26 @@ def test_invalidate_and_outdate_alone(tmp_path):
         wait_status(b, CONNECTED_B, timeout=60)
         size = usable_bytes(a)
         assert data_hash(a, size) == data_hash(b, size)
+
+
+def test_resource_options_kept_and_shown(udrbdd):
+    """new-resource's options (as drbdadm up passes them in testdata
+    s04-quorum) and resource-options' changes appear in show as DRBD 9
+    printed them; a wrong value is refused and creates nothing."""
+    import os
+    golden = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "testdata",
+                          "drbd9-cli", "s04-quorum", "a", "04-up-alone-no-quorum", "show.out")
+    d = udrbdd
+    r = d.run("new-resource", "r1", "0", "--quorum=most")
+    assert r.returncode == 20 and "quorum" in r.stderr, r.stderr
+    assert d.run("status", "r1").returncode != 0       # nothing created
+    d.run("new-resource", "r0", "0", "--quorum=majority", "--on-no-quorum=io-error", check=True)
+    want = open(golden).read().split("    _this_host")[0]
+    assert d.run("show", "r0").stdout.split("    _this_host")[0] == want
+    d.run("resource-options", "r0", "--quorum=off", "--auto-promote=no", check=True)
+    show = d.run("show", "r0").stdout
+    assert "auto-promote    \tno;" in show and "quorum" not in show.replace("on-no-quorum", ""), show
+    d.run("resource-options", "r0", "--set-defaults", check=True)
+    assert "options {" not in d.run("show", "r0").stdout
+    r = d.run("resource-options", "r9")
+    assert r.returncode == 10 and "Unknown resource" in r.stderr, r.stderr
