@@ -146,3 +146,53 @@ def test_two_mib_writes_replicate(pair):
     win.run("primary", "r0", "--force", check=True)
     wait_status(lin, status("win", "Secondary", "Primary"), timeout=SLOW)
     write_and_check(win, win.port, lin.disk, rnd, max_len=2 * MiB, nwrites=8)
+
+
+def test_mkntfs_through_the_windows_node(pair, tmp_path):
+    """mkntfs through the Windows node's export (nbdfuse on the Linux side):
+    the Windows node's backing file keeps WinDRBD's hidden signature
+    ("DRBD" at byte 3), its export shows NTFS, and the Linux peer receives
+    the real NTFS boot sector (md/fshide.h, issue 6)."""
+    import shutil
+    import subprocess
+    import time
+    for tool in ("nbdfuse", "mkntfs", "fusermount3", "losetup"):
+        need(shutil.which(tool), f"{tool} not installed")
+    need(os.geteuid() == 0, "loop devices need root")
+    win, lin = pair
+    for d in (win, lin):
+        d.run("connect", "r0", d.peer_id, check=True)
+    win.run("primary", "r0", "--force", check=True)
+    wait_status(lin, status("win", "Secondary", "Primary"), timeout=SLOW)
+    fuse_dir = tmp_path / "fuse"
+    fuse_dir.mkdir()
+    pidfile = tmp_path / "nbdfuse.pid"
+    fuse = subprocess.Popen(["nbdfuse", "-P", str(pidfile), str(fuse_dir / "nbd"),
+                             f"nbd://127.0.0.1:{win.port}/drbd0"],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 30
+        while not pidfile.exists() and fuse.poll() is None and time.time() < deadline:
+            time.sleep(0.05)
+        assert fuse.poll() is None, "nbdfuse exited: " + fuse.stderr.read()
+        # a loop device on top, as a disk: whole 512-byte sectors (the export
+        # refuses unaligned requests, as a block device does)
+        loop = subprocess.run(["losetup", "-f", "--show", str(fuse_dir / "nbd")],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        try:
+            r = subprocess.run(["mkntfs", "-F", "-f", "-q", loop], capture_output=True,
+                               text=True, timeout=120)
+            assert r.returncode == 0, r.stdout + r.stderr
+            subprocess.run(["sync"])
+        finally:
+            subprocess.run(["losetup", "-d", loop])
+        with open(fuse_dir / "nbd", "rb") as f:
+            shown = f.read(512)
+    finally:
+        subprocess.run(["fusermount3", "-u", str(fuse_dir)], capture_output=True)
+        fuse.wait(timeout=30)
+    assert shown[3:7] == b"NTFS"
+    assert read_at(win.disk, 3, 4) == b"DRBD"
+    assert read_at(lin.disk, 0, 512) == shown
+    mine = read_at(win.disk, 0, 512)
+    assert [i for i in range(512) if mine[i] != shown[i]] == [3, 4, 5, 6]
