@@ -53,6 +53,41 @@ static int check_file(HANDLE *h)
 	return 0;
 }
 
+static int ioctl_out(struct plat_bdev *b, DWORD code, const void *in, DWORD in_len,
+		     void *out, DWORD out_len);
+
+static bool is_volume(const char *winpath)
+{
+	const char *p = winpath;
+
+	for (; *p; p++)
+		if (!_strnicmp(p, "PhysicalDrive", 13))
+			return false;
+	return true;
+}
+
+/* A volume udrbd writes to must not be written by Windows behind its back
+ * (issue 6 item 3): lock it (fails while files on it are open) and
+ * dismount its file system; both last as long as the handle. Wine answers
+ * neither for its drive-letter links to image files: then the hidden file
+ * system (md/fshide.h) is what keeps Windows off. */
+static int lock_volume(struct plat_bdev *b)
+{
+	int err = ioctl_out(b, FSCTL_LOCK_VOLUME, NULL, 0, NULL, 0);
+
+	if (err == -EOPNOTSUPP || err == -ENOSYS)
+		return 0;
+	if (err) {
+		plat_err("%s: cannot lock the volume (files on it are open?): %s", b->path,
+			 plat_strerror(err));
+		return -EBUSY;
+	}
+	err = ioctl_out(b, FSCTL_DISMOUNT_VOLUME, NULL, 0, NULL, 0);
+	if (err && err != -EOPNOTSUPP && err != -ENOSYS)
+		plat_warn("%s: cannot dismount the volume: %s", b->path, plat_strerror(err));
+	return 0;
+}
+
 int plat_bdev_open(const char *path, unsigned flags, struct plat_bdev **out)
 {
 	char winpath[MAX_PATH];
@@ -76,6 +111,11 @@ int plat_bdev_open(const char *path, unsigned flags, struct plat_bdev **out)
 	}
 	b->h = h;
 	b->blockdev = dev;
+	if (dev && (flags & PLAT_BDEV_EXCL) && !(flags & PLAT_BDEV_RDONLY) && is_volume(winpath) &&
+	    (err = lock_volume(b))) {
+		plat_bdev_close(b);
+		return err;
+	}
 	*out = b;
 	return 0;
 }
@@ -133,6 +173,12 @@ int plat_bdev_size(struct plat_bdev *b, uint64_t *bytes)
 	err = ioctl_out(b, IOCTL_DISK_GET_LENGTH_INFO, NULL, 0, &gli, sizeof(gli));
 	if (!err)
 		*bytes = (uint64_t)gli.Length.QuadPart;
+	/* Wine does not answer it for drive letters on image files; their
+	 * file size is the volume's. */
+	else if (GetFileSizeEx(b->h, &sz)) {
+		*bytes = (uint64_t)sz.QuadPart;
+		err = 0;
+	}
 	return err;
 }
 
