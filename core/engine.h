@@ -113,6 +113,9 @@ struct resource {
 	/* Lets the I/O path walk connections without eng->lock: list
 	 * changes and connection.io_ready/io_ref are made under it too. */
 	plat_mutex peers_lock;
+	/* drbdsetup suspend-io (core/suspend.c): new application I/O waits.
+	 * Written under eng->lock, read atomically by the I/O path. */
+	bool susp_user;
 };
 
 struct engine {
