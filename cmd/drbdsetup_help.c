@@ -75,6 +75,9 @@ static const struct help_cmd cmds[] = {
 	{ "invalidate-remote", "{resource} {peer_node_id} {volume}", "Resync all data "
 	  "to a peer.", NONE, "--reset-bitmap={yes|no}" },
 	{ "outdate", "{minor}", "Mark the local data Outdated.", NONE, NULL },
+	{ "suspend-io", "{minor}", "Hold new I/O of the resource until resume-io "
+	  "(I/O in flight completes).", NONE, NULL },
+	{ "resume-io", "{minor}", "Let I/O held by suspend-io go on.", NONE, NULL },
 	{ "status", "[{resource}]", "Show the state of resources (all without a name).",
 	  NONE, "--verbose --statistics --json --color={always|auto|never}" },
 	{ "role", "{resource}", "Show the role of a resource.", NONE, NULL },

@@ -11,6 +11,8 @@
 #include "core/io.h"
 #include "core/ops.h"
 #include "core/repl.h"
+#include "core/suspend.h"
+#include "front/nbd.h"
 #include "md/md.h"
 
 #include <string.h>
@@ -20,22 +22,46 @@
  * Secondary). */
 enum io_origin { IO_LOCAL, IO_PEER, IO_RESYNC };
 
-/* Enters the request path; fails when the disk is gone or failed, so
- * nothing ever returns stale or zeroed data as if it were good. */
-static int io_begin_as(struct device *dev, enum io_origin who)
+/* Whether a request may enter now; under io_lock. */
+static int io_check(struct device *dev, enum io_origin who)
 {
 	bool primary = dev->res->role == R_PRIMARY;
-	int err = 0;
+
+	if (who == IO_LOCAL && !dev->data && dev->disk == D_DISKLESS && primary)
+		return 0;	/* a diskless Primary: its peers serve */
+	if (dev->io_blocked || dev->failed_pending || !dev->data ||
+	    dev->disk < D_INCONSISTENT)
+		return -EIO;
+	if ((who == IO_LOCAL && !primary) || (who == IO_PEER && primary))
+		return -EROFS;
+	return 0;
+}
+
+/* How often a request held by suspend-io looks again: a detach does not
+ * wake it, but waits for it, as it counts in flight meanwhile. */
+#define IO_SUSPEND_RECHECK_MS 100
+
+/* Enters the request path; fails when the disk is gone or failed, so
+ * nothing ever returns stale or zeroed data as if it were good. New
+ * application I/O waits while the resource is suspended (core/suspend.c);
+ * a forced demotion, which waits for the export's requests, fails it. */
+static int io_begin_as(struct device *dev, enum io_origin who)
+{
+	int err;
 
 	plat_mutex_lock(&dev->io_lock);
-	if (who == IO_LOCAL && !dev->data && dev->disk == D_DISKLESS && primary)
-		dev->in_flight++;	/* a diskless Primary: its peers serve */
-	else if (dev->io_blocked || dev->failed_pending || !dev->data ||
-		 dev->disk < D_INCONSISTENT)
-		err = -EIO;
-	else if ((who == IO_LOCAL && !primary) || (who == IO_PEER && primary))
-		err = -EROFS;
-	else
+	while (!(err = io_check(dev, who)) && who == IO_LOCAL &&
+	       resource_io_suspended(dev->res)) {
+		if (dev->exp && !nbd_export_available(dev->exp)) {
+			err = -ESHUTDOWN;
+			break;
+		}
+		dev->in_flight++;
+		plat_cond_timedwait(&dev->io_idle, &dev->io_lock, IO_SUSPEND_RECHECK_MS);
+		if (--dev->in_flight == 0)
+			plat_cond_broadcast(&dev->io_idle);
+	}
+	if (!err)
 		dev->in_flight++;
 	plat_mutex_unlock(&dev->io_lock);
 	return err;

@@ -8,6 +8,7 @@
 #include "ctl/cmd_config.h"
 #include "ctl/errors.h"
 #include "ctl/res_opts.h"
+#include "core/suspend.h"
 #include "md/sb.h"
 
 #include <errno.h>
@@ -215,6 +216,22 @@ static int new_current_uuid(struct ctl_req *q, const struct args *a,
 	return REPLY;
 }
 
+static int suspend_io(struct ctl_req *q, const struct args *a, struct target *t,
+		      struct cmd_reply *r)
+{
+	(void)q; (void)a;
+	resource_suspend_io(t->dev->res, r);
+	return REPLY;
+}
+
+static int resume_io(struct ctl_req *q, const struct args *a, struct target *t,
+		     struct cmd_reply *r)
+{
+	(void)q; (void)a;
+	resource_resume_io(t->dev->res, r);
+	return REPLY;
+}
+
 /* `udrbd faults`: DRBD's enable_faults/fault_rate/fault_devs module
  * parameters, which have no module to live in here. */
 static int faults(struct ctl_req *q, const struct args *a, struct target *t,
@@ -273,6 +290,8 @@ static const struct config_cmd config_cmds[] = {
 	{ "secondary", secondary_opts, CTX_RESOURCE, { "resource" }, secondary },
 	{ "down", no_opts, CTX_NONE, { "resource" }, down },
 	{ "new-current-uuid", ncu_opts, CTX_MINOR, { "minor" }, new_current_uuid },
+	{ "suspend-io", no_opts, CTX_MINOR, { "minor" }, suspend_io },
+	{ "resume-io", no_opts, CTX_MINOR, { "minor" }, resume_io },
 	{ "faults", fault_opts, CTX_NONE, { NULL }, faults },
 };
 

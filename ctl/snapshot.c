@@ -38,6 +38,8 @@ static void snap_device(struct device *d, struct ctl_device *v)
 		snprintf(v->meta_dev, sizeof(v->meta_dev), "%s", d->meta_path);
 	}
 	v->meta_dev_idx = d->meta_index;
+	/* DRBD: blocked:upper while new I/O may not enter (drbd_suspended) */
+	v->stats.upper_blocked = d->res->susp_user;
 	plat_mutex_lock(&d->io_lock);
 	v->stats.read = d->stats.read_sect;
 	v->stats.written = d->stats.written_sect;
@@ -215,6 +217,7 @@ static struct ctl_resource *snap_resource(struct resource *r)
 	snprintf(v->name, sizeof(v->name), "%s", r->name);
 	v->node_id = r->node_id;
 	v->role = r->role;
+	v->susp_user = r->susp_user;
 	v->stats.write_ordering = CTL_WO_BDEV_FLUSH;
 	ctl_res_opts_get(r->name, &v->opts);
 	for (struct device *d = r->devices; d; d = d->next)

@@ -1,0 +1,100 @@
+"""drbdsetup suspend-io/resume-io, forget-peer and resize against udrbdd
+(DRBD 9's behaviour and words; docs/drbdsetup.md)."""
+import subprocess
+import time
+
+from conftest import make_backing, need_tool
+
+MiB = 1 << 20
+
+
+def bring_up_primary(d, disk):
+    for args in (("new-resource", "r0", "0"), ("new-minor", "r0", "0", "0"),
+                 ("attach", "0", disk, disk, "internal"), ("primary", "r0", "--force")):
+        d.run(*args, check=True)
+
+
+def wait_for(pred, what, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        got = pred()
+        if got:
+            return got
+        time.sleep(0.05)
+    raise AssertionError(f"never: {what}")
+
+
+def upper_pending(d):
+    out = d.run("status", "r0", "--verbose", "--statistics").stdout
+    return int(out.split("upper-pending:")[1].split()[0])
+
+
+def test_suspend_io_holds_new_writes_until_resume(udrbdd, tmp_path):
+    need_tool("qemu-io")
+    disk = make_backing(str(tmp_path / "disk.img"), 16 * MiB)
+    bring_up_primary(udrbdd, disk)
+    r = udrbdd.run("suspend-io", "0")
+    assert r.returncode == 0 and r.stdout == r.stderr == ""
+    assert udrbdd.run("status", "r0").stdout == \
+        "r0 role:Primary suspended:user\n  disk:UpToDate blocked:upper\n\n"
+    verbose = udrbdd.run("status", "r0", "--verbose").stdout
+    assert "suspended:user" in verbose.splitlines()[0]
+    assert " blocked:upper" in verbose
+    ev = udrbdd.run("events2", "--now", "r0").stdout.splitlines()
+    assert ev[0].startswith("exists resource name:r0 role:Primary suspended:user "
+                            "force-io-failures:no ")
+    w = subprocess.Popen(["qemu-io", "-f", "raw", udrbdd.uri(), "-c",
+                          f"write -P 0x5a {MiB} 64k"], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    try:
+        # the write waits inside udrbd (counted as pending), not on disk yet
+        wait_for(lambda: upper_pending(udrbdd) == 1, "the write held")
+        assert w.poll() is None
+        with open(disk, "rb") as f:
+            f.seek(MiB)
+            assert f.read(65536) == bytes(65536)
+        udrbdd.run("resume-io", "0", check=True)
+        assert w.wait(timeout=30) == 0, w.stdout.read()
+    finally:
+        if w.poll() is None:
+            w.kill()
+            w.wait()
+    with open(disk, "rb") as f:
+        f.seek(MiB)
+        assert f.read(65536) == b"\x5a" * 65536
+    assert udrbdd.run("status", "r0").stdout == "r0 role:Primary\n  disk:UpToDate\n\n"
+    assert upper_pending(udrbdd) == 0
+
+
+def test_suspended_write_fails_on_forced_demotion(udrbdd, tmp_path):
+    need_tool("qemu-io")
+    disk = make_backing(str(tmp_path / "disk.img"), 16 * MiB)
+    bring_up_primary(udrbdd, disk)
+    udrbdd.run("suspend-io", "0", check=True)
+    udrbdd.run("suspend-io", "0", check=True)   # again: no error, as DRBD
+    w = subprocess.Popen(["qemu-io", "-f", "raw", udrbdd.uri(), "-c",
+                          "write -P 0x11 0 4k"], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: upper_pending(udrbdd) == 1, "the write held")
+        # a forced demotion fails the held request (DRBD: force-secondary)
+        udrbdd.run("secondary", "r0", "--force", check=True)
+        assert w.wait(timeout=30) != 0 or b"error" in w.stdout.read().lower()
+        udrbdd.run("detach", "0", check=True)
+    finally:
+        if w.poll() is None:
+            w.kill()
+            w.wait()
+    with open(disk, "rb") as f:
+        assert f.read(4096) == bytes(4096)
+    # suspension belongs to the resource: still shown, then lifted
+    assert "suspended:user" in udrbdd.run("status", "r0").stdout
+    udrbdd.run("resume-io", "0", check=True)
+    udrbdd.run("down", "r0", check=True)
+
+
+def test_suspend_io_refusals(udrbdd):
+    r = udrbdd.run("suspend-io", "7")
+    assert r.returncode == 10 and "(127)" in r.stderr
+    r = udrbdd.run("resume-io")
+    assert r.returncode == 20
