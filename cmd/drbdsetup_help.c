@@ -78,6 +78,8 @@ static const struct help_cmd cmds[] = {
 	{ "suspend-io", "{minor}", "Hold new I/O of the resource until resume-io "
 	  "(I/O in flight completes).", NONE, NULL },
 	{ "resume-io", "{minor}", "Let I/O held by suspend-io go on.", NONE, NULL },
+	{ "forget-peer", "{resource} {peer_node_id}", "Free the bitmap slot of a peer "
+	  "without a connection (del-peer first) in the meta data.", NONE, NULL },
 	{ "status", "[{resource}]", "Show the state of resources (all without a name).",
 	  NONE, "--verbose --statistics --json --color={always|auto|never}" },
 	{ "role", "{resource}", "Show the role of a resource.", NONE, NULL },

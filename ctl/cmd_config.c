@@ -8,6 +8,7 @@
 #include "ctl/cmd_config.h"
 #include "ctl/errors.h"
 #include "ctl/res_opts.h"
+#include "core/forget_peer.h"
 #include "core/suspend.h"
 #include "md/sb.h"
 
@@ -232,6 +233,20 @@ static int resume_io(struct ctl_req *q, const struct args *a, struct target *t,
 	return REPLY;
 }
 
+static int forget_peer(struct ctl_req *q, const struct args *a, struct target *t,
+		       struct cmd_reply *r)
+{
+	unsigned node_id;
+
+	if (!ctl_parse_uint(a->pos[1], DRBD_NODE_ID_MAX, &node_id)) {
+		strbuf_printf(&q->err, "Invalid node id '%s' (expected 0..%d)\n", a->pos[1],
+			      DRBD_NODE_ID_MAX);
+		return 20;
+	}
+	resource_forget_peer(t->res, (int)node_id, r);
+	return REPLY;
+}
+
 /* `udrbd faults`: DRBD's enable_faults/fault_rate/fault_devs module
  * parameters, which have no module to live in here. */
 static int faults(struct ctl_req *q, const struct args *a, struct target *t,
@@ -292,6 +307,7 @@ static const struct config_cmd config_cmds[] = {
 	{ "new-current-uuid", ncu_opts, CTX_MINOR, { "minor" }, new_current_uuid },
 	{ "suspend-io", no_opts, CTX_MINOR, { "minor" }, suspend_io },
 	{ "resume-io", no_opts, CTX_MINOR, { "minor" }, resume_io },
+	{ "forget-peer", no_opts, CTX_RESOURCE, { "resource", "peer_node_id" }, forget_peer },
 	{ "faults", fault_opts, CTX_NONE, { NULL }, faults },
 };
 

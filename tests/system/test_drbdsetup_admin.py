@@ -98,3 +98,46 @@ def test_suspend_io_refusals(udrbdd):
     assert r.returncode == 10 and "(127)" in r.stderr
     r = udrbdd.run("resume-io")
     assert r.returncode == 20
+
+
+def peer_record(dump, node_id):
+    rec = dump.split(f"peer[{node_id}] {{\n")[1].split("}")[0]
+    return dict(line.strip().rstrip(";").split(" ", 1) for line in rec.strip().splitlines())
+
+
+def test_forget_peer_frees_the_slot_of_a_deleted_peer(tmp_path):
+    from conftest import drbdmeta
+    from test_udrbdd_peers import start_pair, wait_status
+    a, b = start_pair(tmp_path)
+    try:
+        for d in (a, b):
+            d.run("connect", "r0", d.peer_id, check=True)
+        wait_status(a, "r0 role:Secondary\n  disk:Inconsistent\n  b role:Secondary\n"
+                       "    peer-disk:Inconsistent\n\n")
+        # DRBD refuses while a connection object exists, connected or not
+        for _ in range(2):
+            r = a.run("forget-peer", "r0", "1")
+            assert r.returncode == 10
+            assert r.stderr == "r0: Failure: (125) Device has a net-config " \
+                               "(use disconnect first)\n"
+            a.run("disconnect", "r0", "1", check=True)
+        r = a.run("forget-peer", "r0", "99")
+        assert r.returncode == 20
+        a.run("del-peer", "r0", "1", check=True)
+        a.run("forget-peer", "r0", "1", check=True)
+        a.run("down", "r0", check=True)
+        dump = drbdmeta("--force", "0", "v09", a.disk, "internal", "dump-md").stdout
+        rec = peer_record(dump, 1)
+        assert rec["bitmap-index"] == "-1" and rec["flags"] == "0x00000000", rec
+        # the record of a never-met node gives the day-0 bitmap UUID
+        assert rec["bitmap-uuid"] == peer_record(dump, 2)["bitmap-uuid"]
+        # max-peers 1: no vacant slot to copy, so the freed slot is all out of sync
+        # (internal meta data: the data area ends where the bitmap starts)
+        data_bytes = int(dump.split("# bm_offset ")[1].split()[0])
+        assert f"# bits-set {data_bytes // 4096};" in dump
+        # the slot serves again: the peer is met anew
+        r = a.run("forget-peer", "r0", "1")
+        assert r.returncode == 10 and "(158)" in r.stderr
+    finally:
+        for d in (a, b):
+            d.stop()
