@@ -26,6 +26,8 @@ static const struct code_text ret_texts[] = {
 	{ ERR_DISK_CONFIGURED, "Device is attached to a disk (use detach first)" },
 	{ ERR_NET_CONFIGURED, "Device has a net-config (use disconnect first)" },
 	{ ERR_MINOR_INVALID, "Device minor not allocated" },
+	{ ERR_RESIZE_RESYNC, "Resize not allowed during resync." },
+	{ ERR_NO_PRIMARY, "Need one Primary node to resize." },
 	{ ERR_PAUSE_IS_SET, "Sync-pause flag is already set" },
 	{ ERR_PAUSE_IS_CLEAR, "Sync-pause flag is already cleared" },
 	{ ERR_NO_DISK, "Device does not have a disk-config" },
