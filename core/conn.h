@@ -71,6 +71,7 @@ struct peer_volume_info {
 	struct uuids84 uuids;
 	uint64_t d_size, u_size, c_size;	/* sectors */
 	uint32_t max_bio_size;
+	uint16_t dds_flags;		/* of the last P_SIZES (DDSF_*) */
 	enum drbd_role role;
 	enum drbd_disk_state disk;
 };

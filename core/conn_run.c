@@ -508,6 +508,7 @@ static int dispatch(struct connection *c, const struct wire_packet *pkt, const u
 		pd->peer.d_size = sz.d_size;
 		pd->peer.u_size = sz.u_size;
 		pd->peer.c_size = sz.c_size;
+		pd->peer.dds_flags = sz.dds_flags;
 		pd->peer.have_sizes = true;
 		if (!pd->dev->md)
 			diskless_size(c, pd);
