@@ -78,6 +78,10 @@ static const struct help_cmd cmds[] = {
 	{ "suspend-io", "{minor}", "Hold new I/O of the resource until resume-io "
 	  "(I/O in flight completes).", NONE, NULL },
 	{ "resume-io", "{minor}", "Let I/O held by suspend-io go on.", NONE, NULL },
+	{ "resize", "{minor}", "Change the size of a volume: what its disk and the "
+	  "connected peers hold, or --size.", NONE,
+	  "--size=... --assume-peer-has-space --assume-clean --al-stripes=... "
+	  "--al-stripe-size-kB=..." },
 	{ "forget-peer", "{resource} {peer_node_id}", "Free the bitmap slot of a peer "
 	  "without a connection (del-peer first) in the meta data.", NONE, NULL },
 	{ "status", "[{resource}]", "Show the state of resources (all without a name).",

@@ -2,6 +2,8 @@
 #include "core/size.h"
 
 #include "core/engine.h"
+#include "core/resize.h"
+#include "wire/packets.h"
 #include "md/md.h"
 
 #include <errno.h>
@@ -32,6 +34,39 @@ uint64_t size_agreed(uint64_t my_d, uint64_t my_u, uint64_t last_agreed,
 	return size;
 }
 
+/* Once connected, a P_SIZES is the peer's resize (DRBD 9's receive_sizes):
+ * its user size becomes ours ("Peer sets u_size"), and the device grows
+ * (or shrinks) to what both hold, capped by the size the peer chose. The
+ * grown area is out of sync unless the peer said --assume-clean
+ * (DDSF_NO_RESYNC); the peer that resized starts that resync. Under
+ * eng->lock. */
+static void follow_peer_resize(struct connection *c, struct peer_device *pd)
+{
+	struct device *d = pd->dev;
+	uint64_t size, old = d->size_sect;
+
+	if (pd->peer.u_size != d->conf.size_sect) {
+		plat_notice("%s/%u %s: Peer sets u_size to %llu sectors (old: %llu)",
+			    c->res->name, d->volume, c->conf.name,
+			    (unsigned long long)pd->peer.u_size,
+			    (unsigned long long)d->conf.size_sect);
+		d->conf.size_sect = pd->peer.u_size;
+	}
+	size = size_agreed(md_usable_sectors(d->md), d->conf.size_sect, 0,
+			   pd->peer.d_size, 0);
+	if (pd->peer.c_size && pd->peer.c_size < size)
+		size = pd->peer.c_size;
+	if (size == old || (size < old && !pd->peer.d_size))
+		return;
+	if (size > old && !(pd->peer.dds_flags & DDSF_NO_RESYNC))
+		resize_mark_grown(d, old, size);
+	if (resize_apply(d, size))
+		plat_err("%s/%u: writing the new size failed", c->res->name, d->volume);
+	/* answered, as DRBD does when its size changed: the peer's bitmap
+	 * exchange covers the size both now have */
+	resize_send_sizes(c, pd, pd->peer.dds_flags);
+}
+
 int size_from_peer(struct connection *c, struct peer_device *pd)
 {
 	struct device *d = pd->dev;
@@ -42,6 +77,10 @@ int size_from_peer(struct connection *c, struct peer_device *pd)
 	plat_mutex_lock(&c->res->eng->lock);
 	if (!d->md)
 		goto out;
+	if (pd->repl >= L_ESTABLISHED) {
+		follow_peer_resize(c, pd);
+		goto out;
+	}
 	sb = md_sb(d->md);
 	size = size_agreed(md_usable_sectors(d->md), d->conf.size_sect, sb->effective_size,
 			   pd->peer.d_size, pd->peer.u_size);

@@ -17,8 +17,9 @@ uint64_t size_agreed(uint64_t my_d, uint64_t my_u, uint64_t last_agreed,
 
 /* After the peer's P_SIZES (pd->peer): shrinks the device to the agreed
  * size. -ENOTSUP (a final refusal, as 8.4's "The peer's disk size is too
- * small!") when that would shrink a disk with usable data. Growing a
- * device online is not supported: a larger agreed size keeps ours. */
+ * small!") when that would shrink a disk with usable data. Once
+ * connected, the peer's P_SIZES is its resize: we follow when it grew
+ * (core/resize.c). */
 int size_from_peer(struct connection *c, struct peer_device *pd);
 
 #endif

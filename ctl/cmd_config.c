@@ -9,6 +9,7 @@
 #include "ctl/errors.h"
 #include "ctl/res_opts.h"
 #include "core/forget_peer.h"
+#include "core/resize.h"
 #include "core/suspend.h"
 #include "md/sb.h"
 
@@ -25,6 +26,7 @@ struct target {
 	struct device *dev;
 	struct resource *res;
 	const char *obj;	/* drbdsetup's prefix of messages */
+	bool grown;		/* resize: a resync follows, without the lock */
 };
 
 struct config_cmd {
@@ -247,6 +249,20 @@ static int forget_peer(struct ctl_req *q, const struct args *a, struct target *t
 	return REPLY;
 }
 
+static int resize(struct ctl_req *q, const struct args *a, struct target *t,
+		  struct cmd_reply *r)
+{
+	struct resize_args ra = { 0 };
+	const char *v = args_value(a, "size");
+
+	if (v && !args_parse_num(v, 512, 0, 1ull << 41, &ra.size_sect))
+		return ctl_bad_opt(q, "size", v);
+	ra.assume_peer_has_space = args_flag(a, "assume-peer-has-space");
+	ra.assume_clean = args_flag(a, "assume-clean");
+	device_resize(t->dev, &ra, &t->grown, r);
+	return REPLY;
+}
+
 /* `udrbd faults`: DRBD's enable_faults/fault_rate/fault_devs module
  * parameters, which have no module to live in here. */
 static int faults(struct ctl_req *q, const struct args *a, struct target *t,
@@ -286,6 +302,12 @@ static const struct opt_spec minor_opts[] = {
 	{ NULL, false },
 };
 static const struct opt_spec ncu_opts[] = { { "clear-bitmap", false }, { NULL, false } };
+/* al-stripes/al-stripe-size-kB are drbdadm's; a new AL layout is not
+ * supported (the meta data is not moved), so they are accepted and unused. */
+static const struct opt_spec resize_opts[] = {
+	{ "size", true }, { "assume-peer-has-space", false }, { "assume-clean", false },
+	{ "al-stripes", true }, { "al-stripe-size-kB", true }, { NULL, false },
+};
 static const struct opt_spec fault_opts[] = {
 	{ "enable-faults", true }, { "fault-rate", true }, { "fault-devs", true },
 	{ NULL, false },
@@ -307,6 +329,7 @@ static const struct config_cmd config_cmds[] = {
 	{ "new-current-uuid", ncu_opts, CTX_MINOR, { "minor" }, new_current_uuid },
 	{ "suspend-io", no_opts, CTX_MINOR, { "minor" }, suspend_io },
 	{ "resume-io", no_opts, CTX_MINOR, { "minor" }, resume_io },
+	{ "resize", resize_opts, CTX_MINOR, { "minor" }, resize },
 	{ "forget-peer", no_opts, CTX_RESOURCE, { "resource", "peer_node_id" }, forget_peer },
 	{ "faults", fault_opts, CTX_NONE, { NULL }, faults },
 };
@@ -346,7 +369,8 @@ static int resolve(struct ctl_req *q, const struct config_cmd *c, const struct a
 	return t->dev ? 0 : REPLY;
 }
 
-static int run(struct ctl_req *q, const struct config_cmd *c, const struct args *a)
+static int run(struct ctl_req *q, const struct config_cmd *c, const struct args *a,
+	       struct target *tp)
 {
 	struct target t = { 0 };
 	struct cmd_reply r;
@@ -360,13 +384,16 @@ static int run(struct ctl_req *q, const struct config_cmd *c, const struct args 
 	rc = resolve(q, c, a, &t, &r);
 	if (!rc)
 		rc = c->fn(q, a, &t, &r);
+	*tp = t;
 	return rc == REPLY ? ctl_render_reply(&r, t.obj, &q->err) : rc;
 }
 
 int ctl_cmd_config(struct ctl_req *q, const char *cmd, bool *handled)
 {
 	const struct config_cmd *c = NULL;
+	struct target t = { 0 };
 	struct args a;
+	unsigned minor;
 	int rc;
 
 	for (size_t i = 0; i < sizeof(config_cmds) / sizeof(config_cmds[0]); i++)
@@ -379,7 +406,10 @@ int ctl_cmd_config(struct ctl_req *q, const char *cmd, bool *handled)
 	if (rc)
 		return rc;
 	plat_mutex_lock(&q->eng->lock);
-	rc = run(q, c, &a);
+	rc = run(q, c, &a, &t);
 	plat_mutex_unlock(&q->eng->lock);
+	/* by number: the device may be gone once the lock is dropped */
+	if (!rc && t.grown && ctl_parse_uint(a.pos[0], DRBD_MINOR_MAX, &minor))
+		resize_resync(q->eng, minor);
 	return rc;
 }

@@ -141,3 +141,74 @@ def test_forget_peer_frees_the_slot_of_a_deleted_peer(tmp_path):
     finally:
         for d in (a, b):
             d.stop()
+
+
+def dev_size_kib(d):
+    out = d.run("status", "r0", "--verbose", "--statistics").stdout
+    return int(out.split(" size:")[1].split()[0])
+
+
+def write_backing(d, off, data):
+    with open(d.disk, "r+b") as f:
+        f.seek(off)
+        f.write(data)
+
+
+def read_at(path, off, n):
+    with open(path, "rb") as f:
+        f.seek(off)
+        return f.read(n)
+
+
+def test_resize_grows_both_nodes_and_resyncs_the_new_area(tmp_path):
+    need_tool("qemu-io")
+    from test_udrbdd_peers import start_pair, wait_status
+    a, b = start_pair(tmp_path, copy_disk=True)
+    try:
+        for d in (a, b):
+            d.run("detach", "0", check=True)
+            d.run("attach", "0", d.disk, d.disk, "internal", "--size=8M", check=True)
+            d.run("connect", "r0", d.peer_id, check=True)
+        for d, peer in ((a, "b"), (b, "a")):
+            wait_status(d, f"r0 role:Secondary\n  disk:UpToDate\n  {peer} role:Secondary\n"
+                           "    peer-disk:UpToDate\n\n")
+        assert dev_size_kib(a) == dev_size_kib(b) == 8192
+        a.run("primary", "r0", check=True)
+        # what a's disk holds beyond the old end: the resync must carry it
+        write_backing(a, 9 * MiB, b"\xa5" * 65536)
+        r = a.run("resize", "0", "--size=16G")
+        assert r.returncode == 10 and "(111)" in r.stderr
+        a.run("resize", "0", "--size=12M", check=True)
+        assert dev_size_kib(a) == 12288
+        wait_for(lambda: dev_size_kib(b) == 12288, "b follows the resize")
+        assert "Peer sets u_size to 24576 sectors" in open(b.log).read()
+        wait_status(b, "r0 role:Secondary\n  disk:UpToDate\n  a role:Primary\n"
+                       "    peer-disk:UpToDate\n\n", timeout=60)
+        assert "out-of-sync:0" in a.run("status", "r0", "--verbose", "--statistics").stdout
+        assert read_at(b.disk, 9 * MiB, 65536) == b"\xa5" * 65536
+        # the export has the new size; a write in the new area replicates
+        r = subprocess.run(["qemu-io", "-f", "raw", a.uri(), "-c",
+                            f"write -P 0x3c {11 * MiB} 256k", "-c", "flush"],
+                           capture_output=True, text=True)
+        assert r.returncode == 0 and "error" not in r.stdout.lower(), r.stdout + r.stderr
+        assert read_at(b.disk, 11 * MiB, 256 << 10) == b"\x3c" * (256 << 10)
+        # --assume-clean: grown without a resync, nothing out of sync
+        a.run("resize", "0", "--size=14M", "--assume-clean", check=True)
+        wait_for(lambda: dev_size_kib(b) == 14336, "b follows again")
+        for d in (a, b):
+            assert "out-of-sync:0" in d.run("status", "r0", "--verbose", "--statistics").stdout
+    finally:
+        for d in (a, b):
+            d.stop()
+
+
+def test_resize_refusals(udrbdd, tmp_path):
+    udrbdd.run("new-resource", "r0", "0", check=True)
+    udrbdd.run("new-minor", "r0", "0", "0", check=True)
+    r = udrbdd.run("resize", "0")
+    assert r.returncode == 10
+    assert r.stderr == "0: Failure: (138) Device does not have a disk-config\n"
+    r = udrbdd.run("resize", "9")
+    assert r.returncode == 10 and "(127)" in r.stderr
+    r = udrbdd.run("resize", "0", "--size=lots")
+    assert r.returncode == 20
