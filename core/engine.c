@@ -1,5 +1,6 @@
 /* Engine life cycle, lookups, the worker thread and fault injection. */
 #include "core/engine.h"
+#include "core/handler.h"
 #include "core/ops.h"
 #include "core/reply.h"
 
@@ -83,6 +84,24 @@ void engine_kick_worker(struct engine *eng)
 	plat_mutex_unlock(&eng->lock);
 }
 
+/* Detaches the devices whose disk failed; returns one whose
+ * local-io-error handler is due first (it detaches on the next pass).
+ * eng->lock held. */
+static struct device *failed_device_step(struct engine *eng)
+{
+	for (struct resource *r = eng->resources; r; r = r->next)
+		for (struct device *d = r->devices; d; d = d->next) {
+			if (!d->failed_pending)
+				continue;
+			if (d->local_io_error_due) {
+				d->local_io_error_due = false;
+				return d;
+			}
+			device_detach_failed(d);
+		}
+	return NULL;
+}
+
 /* The worker finishes what the I/O path may not do itself: a device whose
  * backing disk failed under on-io-error=detach is detached here, after its
  * in-flight requests have drained (the I/O path holds no engine lock). */
@@ -92,10 +111,14 @@ static void *worker_main(void *arg)
 
 	plat_mutex_lock(&eng->lock);
 	while (!eng->stopping) {
-		for (struct resource *r = eng->resources; r; r = r->next)
-			for (struct device *d = r->devices; d; d = d->next)
-				if (d->failed_pending)
-					device_detach_failed(d);
+		struct device *helper = failed_device_step(eng);
+		if (helper) {
+			/* the handler takes eng->lock itself (core/handler.h) */
+			plat_mutex_unlock(&eng->lock);
+			handler_run(helper->res, "local-io-error", helper, NULL);
+			plat_mutex_lock(&eng->lock);
+			continue;
+		}
 		plat_cond_timedwait(&eng->worker_wake, &eng->lock, 1000);
 	}
 	plat_mutex_unlock(&eng->lock);

@@ -85,6 +85,8 @@ struct device {
 	bool io_blocked;		/* under io_lock: no new I/O (detach) */
 	struct io_stats stats;		/* under io_lock */
 	bool failed_pending;		/* I/O error seen; worker detaches */
+	bool local_io_error_due;	/* on-io-error call-local-io-error: the
+					 * worker calls the handler first */
 	/* A file system hidden on the backing device (core/io.c shows it to
 	 * readers and hides what is written); under io_lock. */
 	struct fshide_state fshide;

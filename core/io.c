@@ -81,17 +81,21 @@ static void io_end(struct device *dev)
 }
 
 /* A backing-device error, per on-io-error: detach (default) marks the disk
- * Failed and lets the worker detach it; pass_on only reports it. */
+ * Failed and lets the worker detach it; call-local-io-error also has the
+ * worker call that handler first; pass_on only reports it. */
 static int io_error(struct device *dev, int err, const char *what, uint64_t off,
 		    uint32_t len)
 {
 	plat_err("%s/%u: %s error at byte %llu (+%u) on %s: %s", dev->res->name,
 		 dev->volume, what, (unsigned long long)off, len,
 		 dev->backing_path ? dev->backing_path : "?", plat_strerror(err));
-	if (dev->conf.on_io_error == EP_DETACH) {
+	/* call-local-io-error detaches too, after its handler (8.4 marks the
+	 * disk Failed for both and calls the helper on that state change). */
+	if (dev->conf.on_io_error != EP_PASS_ON) {
 		plat_mutex_lock(&dev->io_lock);
 		if (!dev->failed_pending) {
 			dev->failed_pending = true;
+			dev->local_io_error_due = dev->conf.on_io_error == EP_CALL_HELPER;
 			dev->disk = D_FAILED;
 		}
 		plat_mutex_unlock(&dev->io_lock);
