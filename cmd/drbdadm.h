@@ -12,6 +12,8 @@ struct adm_ctx {
 	struct conf_resource *r;
 	struct conf_volume *v;		/* NULL: every volume */
 	struct conf_connection *k;	/* NULL: every connection */
+	/* adjust: the one path (drbdsetup address form) a step is about */
+	const char *path_local, *path_remote;
 };
 
 enum adm_iter {
@@ -105,6 +107,21 @@ int adm_run_deferred(struct adm *a);
 /* drbdadm HANDLER RES: runs the handler the configuration names
  * (cmd/drbdadm_khelper.c). */
 int adm_khelper(struct adm *a, const struct adm_ctx *x);
+
+/* Steps of up/adjust (cmd/drbdadm_cmds.c): drbdsetup calls for x. */
+struct adm_argv adm_setup(struct adm *a, const char *cmd);
+int adm_new_minor(struct adm *a, const struct adm_ctx *x);
+int adm_new_peer(struct adm *a, const struct adm_ctx *x);
+int adm_new_path(struct adm *a, const struct adm_ctx *x);	/* every path of x->k */
+int adm_connect(struct adm *a, const struct adm_ctx *x);
+int adm_attach(struct adm *a, const struct adm_ctx *x);		/* apply-al first */
+int adm_pd_defaults(struct adm *a, const struct adm_ctx *x);	/* --set-defaults ... */
+/* The drbdsetup address ("ipv4:1.2.3.4:7789") of a configured address. */
+const char *adm_addr_arg(struct adm *a, const struct conf_addr *ad);
+
+/* adjust of a running resource: schedules what differs between the
+ * configuration and the show text (cmd/drbdadm_adjust.c). */
+int adm_adjust_running(struct adm *a, const struct adm_ctx *x, const char *show);
 
 /* The command table (cmd/drbdadm_cmds.c), NULL-name terminated. */
 extern const struct adm_cmd adm_cmds[];

@@ -10,7 +10,7 @@
 
 #include "plat/plat.h"
 
-static struct adm_argv setup(struct adm *a, const char *cmd)
+struct adm_argv adm_setup(struct adm *a, const char *cmd)
 {
 	struct adm_argv av = { 0 };
 
@@ -21,7 +21,7 @@ static struct adm_argv setup(struct adm *a, const char *cmd)
 
 static int new_resource(struct adm *a, const struct adm_ctx *x)
 {
-	struct adm_argv av = setup(a, "new-resource");
+	struct adm_argv av = adm_setup(a, "new-resource");
 
 	adm_arg(a, &av, x->r->name);
 	adm_arg(a, &av, x->r->me->node_id);
@@ -29,9 +29,9 @@ static int new_resource(struct adm *a, const struct adm_ctx *x)
 	return adm_run(a, &av, false);
 }
 
-static int new_minor(struct adm *a, const struct adm_ctx *x)
+int adm_new_minor(struct adm *a, const struct adm_ctx *x)
 {
-	struct adm_argv av = setup(a, "new-minor");
+	struct adm_argv av = adm_setup(a, "new-minor");
 
 	adm_arg(a, &av, x->r->name);
 	adm_argf(a, &av, "%d", x->v->minor);
@@ -41,9 +41,9 @@ static int new_minor(struct adm *a, const struct adm_ctx *x)
 	return adm_run(a, &av, false);
 }
 
-static int new_peer(struct adm *a, const struct adm_ctx *x)
+int adm_new_peer(struct adm *a, const struct adm_ctx *x)
 {
-	struct adm_argv av = setup(a, "new-peer");
+	struct adm_argv av = adm_setup(a, "new-peer");
 
 	adm_arg(a, &av, x->r->name);
 	adm_arg(a, &av, x->k->peer->node_id);
@@ -51,26 +51,26 @@ static int new_peer(struct adm *a, const struct adm_ctx *x)
 	return adm_run(a, &av, false);
 }
 
-static const char *addr_arg(struct adm *a, const struct conf_addr *ad)
+const char *adm_addr_arg(struct adm *a, const struct conf_addr *ad)
 {
 	return conf_printf(a->c, strcmp(ad->af, "ipv6") ? "%s:%s:%s" : "%s:[%s]:%s",
 			   ad->af, ad->addr, ad->port);
 }
 
-static int new_path(struct adm *a, const struct adm_ctx *x)
+int adm_new_path(struct adm *a, const struct adm_ctx *x)
 {
 	struct conf_path *p;
 	int r, worst = 0;
 
 	conf_for_each(p, x->k->paths) {
-		struct adm_argv av = setup(a, "new-path");
+		struct adm_argv av = adm_setup(a, "new-path");
 
 		if (!p->my_addr || !p->peer_addr)
 			continue;
 		adm_arg(a, &av, x->r->name);
 		adm_arg(a, &av, x->k->peer->node_id);
-		adm_arg(a, &av, addr_arg(a, p->my_addr));
-		adm_arg(a, &av, addr_arg(a, p->peer_addr));
+		adm_arg(a, &av, adm_addr_arg(a, p->my_addr));
+		adm_arg(a, &av, adm_addr_arg(a, p->peer_addr));
 		r = adm_run(a, &av, false);
 		if (r > worst)
 			worst = r;
@@ -80,7 +80,7 @@ static int new_path(struct adm *a, const struct adm_ctx *x)
 
 static int pd_options(struct adm *a, const struct adm_ctx *x, bool reset)
 {
-	struct adm_argv av = setup(a, "peer-device-options");
+	struct adm_argv av = adm_setup(a, "peer-device-options");
 	struct conf_peer_device *pd = conf_peer_device(x->k, x->v->vnr);
 
 	adm_arg(a, &av, x->r->name);
@@ -100,7 +100,7 @@ static int peer_device_options(struct adm *a, const struct adm_ctx *x)
 
 /* adjust sets peer-device options from the defaults up, so options
  * removed from the configuration go back to their defaults. */
-static int peer_device_defaults(struct adm *a, const struct adm_ctx *x)
+int adm_pd_defaults(struct adm *a, const struct adm_ctx *x)
 {
 	return pd_options(a, x, true);
 }
@@ -134,9 +134,9 @@ static int hide_filesystem(struct adm *a, const struct adm_ctx *x)
 	return r == 2 || r == 3 ? 0 : r;
 }
 
-static int attach(struct adm *a, const struct adm_ctx *x)
+int adm_attach(struct adm *a, const struct adm_ctx *x)
 {
-	struct adm_argv av = setup(a, "attach");
+	struct adm_argv av = adm_setup(a, "attach");
 	const struct conf_volume *v = x->v;
 	int r = hide_filesystem(a, x);
 
@@ -153,9 +153,9 @@ static int attach(struct adm *a, const struct adm_ctx *x)
 	return adm_run(a, &av, false);
 }
 
-static int connect(struct adm *a, const struct adm_ctx *x)
+int adm_connect(struct adm *a, const struct adm_ctx *x)
 {
-	struct adm_argv av = setup(a, "connect");
+	struct adm_argv av = adm_setup(a, "connect");
 
 	adm_arg(a, &av, x->r->name);
 	adm_arg(a, &av, x->k->peer->node_id);
@@ -178,7 +178,7 @@ static void schedule_pd_options(struct adm *a, struct adm_ctx *t, bool adjust)
 				continue;
 			t->v = v;
 			adm_schedule(a, ADM_ST_PEER_DEVICE, "peer-device-options",
-				     peer_device_defaults, t);
+				     adm_pd_defaults, t);
 		}
 		return;
 	}
@@ -203,17 +203,17 @@ static int up_or_adjust(struct adm *a, const struct adm_ctx *x, bool adjust)
 		if (k->ignore || !k->peer)
 			continue;
 		t.k = k;
-		adm_schedule(a, ADM_ST_NET_PREP_UP, "new-peer", new_peer, &t);
-		adm_schedule(a, ADM_ST_NET_PATH, "new-path", new_path, &t);
-		adm_schedule(a, ADM_ST_NET_CONNECT, "connect", connect, &t);
+		adm_schedule(a, ADM_ST_NET_PREP_UP, "new-peer", adm_new_peer, &t);
+		adm_schedule(a, ADM_ST_NET_PATH, "new-path", adm_new_path, &t);
+		adm_schedule(a, ADM_ST_NET_CONNECT, "connect", adm_connect, &t);
 		schedule_pd_options(a, &t, adjust);
 	}
 	t.k = NULL;
 	conf_for_each(v, x->r->me->volumes.head) {
 		t.v = v;
-		adm_schedule(a, ADM_ST_DISK_PREP_UP, "new-minor", new_minor, &t);
+		adm_schedule(a, ADM_ST_DISK_PREP_UP, "new-minor", adm_new_minor, &t);
 		if (v->disk)
-			adm_schedule(a, ADM_ST_DISK, "attach", attach, &t);
+			adm_schedule(a, ADM_ST_DISK, "attach", adm_attach, &t);
 	}
 	return 0;
 }
@@ -224,41 +224,41 @@ static int up(struct adm *a, const struct adm_ctx *x)
 }
 
 /* What the running resource looks like: drbdsetup show, run even in a
- * dry run (drbdadm does so too, silently). Empty: not up. */
-static bool is_running(struct adm *a, const struct adm_ctx *x)
+ * dry run (drbdadm does so too, silently). NULL: not up. */
+static char *running_show(struct adm *a, const struct adm_ctx *x)
 {
-	struct adm_argv av = setup(a, "show");
+	struct adm_argv av = adm_setup(a, "show");
 	size_t len;
 	char *out;
 	int code;
-	bool up;
 
 	adm_arg(a, &av, x->r->name);
 	if (plat_spawn_capture((char *const *)av.v, &out, &len, &code))
-		return false;
-	up = !code && strstr(out, "resource");
+		return NULL;
+	if (!code && strstr(out, "resource"))
+		return out;
 	free(out);
-	return up;
+	return NULL;
 }
 
-/* A resource that is not up yet is brought up, with option resets.
- * Comparing a running resource with the configuration is not done yet:
- * it is left as it is (no change), which is what adjust does for an
- * unchanged configuration. */
+/* A resource that is not up yet is brought up, with option resets; a
+ * running one gets only what differs (cmd/drbdadm_adjust.c). */
 static int adjust(struct adm *a, const struct adm_ctx *x)
 {
-	if (is_running(a, x)) {
-		fprintf(stderr, "drbdadm adjust %s: the resource is up; changing a running "
-			"resource is not supported yet, nothing done\n", x->r->name);
-		return 0;
-	}
-	return up_or_adjust(a, x, true);
+	char *show = running_show(a, x);
+	int r;
+
+	if (!show)
+		return up_or_adjust(a, x, true);
+	r = adm_adjust_running(a, x, show);
+	free(show);
+	return r;
 }
 
 /* drbdsetup CMD [RES] [PEER] [MINOR|VNR] [backend options] */
 static int plain(struct adm *a, const struct adm_ctx *x, bool res, bool quiet)
 {
-	struct adm_argv av = setup(a, a->cmd->name);
+	struct adm_argv av = adm_setup(a, a->cmd->name);
 
 	if (res)
 		adm_arg(a, &av, x->r->name);
@@ -434,7 +434,7 @@ static int wait_cmd(struct adm *a, const struct adm_ctx *x)
 	static const char *const passed[] = { "wfc-timeout", "degr-wfc-timeout",
 		"outdated-wfc-timeout", "wait-after-sb", NULL };
 	const char *kind = x->k ? x->v ? "volume" : "connection" : "resource";
-	struct adm_argv av = setup(a, conf_printf(a->c, "%s-%s", a->cmd->name, kind));
+	struct adm_argv av = adm_setup(a, conf_printf(a->c, "%s-%s", a->cmd->name, kind));
 	const char *const *p;
 	struct conf_opt *o;
 
@@ -450,6 +450,44 @@ static int wait_cmd(struct adm *a, const struct adm_ctx *x)
 	return adm_run(a, &av, false);
 }
 
+/* resize, then check-resize (drbdsetup keeps the last known size for
+ * drbdmeta's check-resize; udrbd's answers without keeping one). */
+static int resize(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = adm_setup(a, "check-resize");
+	int r = setup_minor(a, x);
+
+	if (r)
+		return r;
+	adm_argf(a, &av, "%d", x->v->minor);
+	return adm_run(a, &av, false);
+}
+
+/* The engine forgets the peer in the meta data of every attached volume;
+ * the meta data on disk when the resource is not up (and in a dry run). */
+static int forget_peer(struct adm *a, const struct adm_ctx *x)
+{
+	struct adm_argv av = adm_setup(a, "forget-peer");
+	struct adm_ctx t = *x;
+	struct conf_volume *v;
+	int r, worst = 0;
+
+	adm_arg(a, &av, x->r->name);
+	adm_arg(a, &av, x->k->peer->node_id);
+	r = adm_run(a, &av, !a->dry_run);
+	if (!r && !a->dry_run)
+		return 0;
+	conf_for_each(v, x->r->me->volumes.head) {
+		if (!v->disk)
+			continue;
+		t.v = v;
+		r = adm_drbdmeta(a, &t, "forget-peer", NULL, x->k->peer->node_id);
+		if (r > worst)
+			worst = r;
+	}
+	return worst;
+}
+
 static int dump_xml(struct adm *a, const struct adm_ctx *x)
 {
 	conf_dump_xml_resource(a->c, x->r, 0, stdout);
@@ -462,6 +500,8 @@ static const char *const t_connect[] = { "tentative", "discard-my-data", NULL };
 static const char *const t_create_md[] = { "peer-max-bio-size", "al-stripes",
 	"al-stripe-size-kB", "force", NULL };
 static const char *const t_attach[] = { "size", NULL };
+static const char *const t_resize[] = { "size", "assume-peer-has-space", "assume-clean",
+	"al-stripes", "al-stripe-size-kB", NULL };
 
 /* What DRBD's usermode helper is called with (core/handler.h). */
 #define HANDLER(n) { n, adm_khelper, ADM_RES, .hidden = true, \
@@ -475,10 +515,10 @@ const struct adm_cmd adm_cmds[] = {
 	{ "primary", setup_res, ADM_RES, .takes = t_force, .help = "promote (--force: "
 	  "even with Inconsistent/Outdated data)" },
 	{ "secondary", setup_res, ADM_RES, .takes = t_force, .help = "demote" },
-	{ "attach", attach, ADM_VOLS, .disk_required = true, .takes = t_attach,
+	{ "attach", adm_attach, ADM_VOLS, .disk_required = true, .takes = t_attach,
 	  .help = "attach the backing disks" },
 	{ "detach", setup_minor, ADM_VOLS, .disk_required = true, .takes = t_detach, .help = "detach the backing disks" },
-	{ "connect", connect, ADM_CONNS, .verify_ips = true, .takes = t_connect, .help = "connect to the peers" },
+	{ "connect", adm_connect, ADM_CONNS, .verify_ips = true, .takes = t_connect, .help = "connect to the peers" },
 	{ "disconnect", setup_res, ADM_CONNS, .takes = t_force, .help = "disconnect from the peers" },
 	{ "create-md", create_md, ADM_VOLS, .disk_required = true, .takes = t_create_md,
 	  .help = "initialize meta data (--max-peers=N; default: the diskful peers)" },
@@ -500,7 +540,12 @@ const struct adm_cmd adm_cmds[] = {
 	{ "pause-sync", setup_res, ADM_VOLS_CONNS, .help = "pause resynchronization" },
 	{ "resume-sync", setup_res, ADM_VOLS_CONNS, .help = "resume resynchronization" },
 	{ "new-current-uuid", setup_minor, ADM_VOLS, .help = "start a new data generation" },
-	{ "resize", setup_minor, ADM_VOLS, .help = "use a grown backing device" },
+	{ "resize", resize, ADM_VOLS, .takes = t_resize,
+	  .help = "change the size to what the disks hold (--size=...)" },
+	{ "suspend-io", setup_minor, ADM_VOLS, .help = "hold new I/O until resume-io" },
+	{ "resume-io", setup_minor, ADM_VOLS, .help = "let held I/O go on" },
+	{ "forget-peer", forget_peer, ADM_CONNS,
+	  .help = "free the bitmap slot of a removed peer (del-peer first)" },
 	{ "sh-dev", sh_print, ADM_VOLS, .help = "print the DRBD device of each volume" },
 	{ "sh-ll-dev", sh_print, ADM_VOLS, .help = "print the backing device" },
 	{ "sh-md-dev", sh_print, ADM_VOLS, .disk_required = true, .help = "print the meta-data device" },

@@ -82,6 +82,8 @@ static const struct help_cmd cmds[] = {
 	  "connected peers hold, or --size.", NONE,
 	  "--size=... --assume-peer-has-space --assume-clean --al-stripes=... "
 	  "--al-stripe-size-kB=..." },
+	{ "check-resize", "{minor}", "Remember the size for drbdmeta check-resize "
+	  "(udrbd: nothing to remember).", NONE, NULL },
 	{ "forget-peer", "{resource} {peer_node_id}", "Free the bitmap slot of a peer "
 	  "without a connection (del-peer first) in the meta data.", NONE, NULL },
 	{ "status", "[{resource}]", "Show the state of resources (all without a name).",

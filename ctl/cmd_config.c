@@ -235,6 +235,15 @@ static int resume_io(struct ctl_req *q, const struct args *a, struct target *t,
 	return REPLY;
 }
 
+/* drbd-utils' drbdsetup keeps the size in /var/lib/drbd for drbdmeta's
+ * check-resize to find moved meta data; udrbd moves none: nothing to keep. */
+static int check_resize(struct ctl_req *q, const struct args *a, struct target *t,
+			struct cmd_reply *r)
+{
+	(void)q; (void)a; (void)t; (void)r;
+	return 0;
+}
+
 static int forget_peer(struct ctl_req *q, const struct args *a, struct target *t,
 		       struct cmd_reply *r)
 {
@@ -330,6 +339,7 @@ static const struct config_cmd config_cmds[] = {
 	{ "suspend-io", no_opts, CTX_MINOR, { "minor" }, suspend_io },
 	{ "resume-io", no_opts, CTX_MINOR, { "minor" }, resume_io },
 	{ "resize", resize_opts, CTX_MINOR, { "minor" }, resize },
+	{ "check-resize", no_opts, CTX_MINOR, { "minor" }, check_resize },
 	{ "forget-peer", no_opts, CTX_RESOURCE, { "resource", "peer_node_id" }, forget_peer },
 	{ "faults", fault_opts, CTX_NONE, { NULL }, faults },
 };
