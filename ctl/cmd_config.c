@@ -258,6 +258,19 @@ static int forget_peer(struct ctl_req *q, const struct args *a, struct target *t
 	return REPLY;
 }
 
+/* drbdsetup's booleans: --flag, --flag=yes, --flag=no. */
+static bool yes_no(struct ctl_req *q, const struct args *a, const char *name, bool *out)
+{
+	const char *v = args_value(a, name);
+
+	*out = args_flag(a, name) && (!v || !strcmp(v, "yes"));
+	if (v && strcmp(v, "yes") && strcmp(v, "no")) {
+		ctl_bad_opt(q, name, v);
+		return false;
+	}
+	return true;
+}
+
 static int resize(struct ctl_req *q, const struct args *a, struct target *t,
 		  struct cmd_reply *r)
 {
@@ -266,8 +279,9 @@ static int resize(struct ctl_req *q, const struct args *a, struct target *t,
 
 	if (v && !args_parse_num(v, 512, 0, 1ull << 41, &ra.size_sect))
 		return ctl_bad_opt(q, "size", v);
-	ra.assume_peer_has_space = args_flag(a, "assume-peer-has-space");
-	ra.assume_clean = args_flag(a, "assume-clean");
+	if (!yes_no(q, a, "assume-peer-has-space", &ra.assume_peer_has_space) ||
+	    !yes_no(q, a, "assume-clean", &ra.assume_clean))
+		return 20;
 	device_resize(t->dev, &ra, &t->grown, r);
 	return REPLY;
 }
@@ -314,7 +328,8 @@ static const struct opt_spec ncu_opts[] = { { "clear-bitmap", false }, { NULL, f
 /* al-stripes/al-stripe-size-kB are drbdadm's; a new AL layout is not
  * supported (the meta data is not moved), so they are accepted and unused. */
 static const struct opt_spec resize_opts[] = {
-	{ "size", true }, { "assume-peer-has-space", false }, { "assume-clean", false },
+	{ "size", ARG_REQUIRED }, { "assume-peer-has-space", ARG_OPTIONAL },
+	{ "assume-clean", ARG_OPTIONAL },
 	{ "al-stripes", true }, { "al-stripe-size-kB", true }, { NULL, false },
 };
 static const struct opt_spec fault_opts[] = {

@@ -80,7 +80,8 @@ def test_suspended_write_fails_on_forced_demotion(udrbdd, tmp_path):
         # a forced demotion fails the held request (DRBD: force-secondary)
         udrbdd.run("secondary", "r0", "--force", check=True)
         assert w.wait(timeout=30) != 0 or b"error" in w.stdout.read().lower()
-        udrbdd.run("detach", "0", check=True)
+        # udrbdd sees the client go a moment after it exited
+        wait_for(lambda: udrbdd.run("detach", "0").returncode == 0, "detach once closed")
     finally:
         if w.poll() is None:
             w.kill()
@@ -212,3 +213,8 @@ def test_resize_refusals(udrbdd, tmp_path):
     assert r.returncode == 10 and "(127)" in r.stderr
     r = udrbdd.run("resize", "0", "--size=lots")
     assert r.returncode == 20
+    r = udrbdd.run("resize", "0", "--assume-clean=maybe")
+    assert r.returncode == 20 and r.stderr == "Option --assume-clean: invalid argument 'maybe'\n"
+    # drbdsetup's boolean forms are all accepted (the disk is what is missing)
+    for form in ("--assume-clean", "--assume-clean=yes", "--assume-peer-has-space=no"):
+        assert "(138)" in udrbdd.run("resize", "0", form).stderr
