@@ -1,5 +1,6 @@
 """drbdsetup status --verbose --statistics of a live udrbdd pair in the
-states real DRBD 9 was recorded in (drbd9-cli/s01-two-node-sync): the same
+states real DRBD 9 was recorded in (drbd9-cli/s01-two-node-sync and
+s07-split-brain): the same
 objects, fields, order and spelling; values that depend on the run (sizes,
 counters, progress, the backing device, peer names) are not compared."""
 import os
@@ -7,8 +8,8 @@ import os
 from conftest import ROOT
 from test_udrbdd_peers import start_pair, wait_status
 
-GOLDEN = os.path.join(os.path.dirname(ROOT), "shared", "testdata", "drbd9-cli",
-                      "s01-two-node-sync")
+GOLDEN = os.path.join(os.path.dirname(ROOT), "shared", "testdata", "drbd9-cli")
+S01, S07 = "s01-two-node-sync", "s07-split-brain"
 RUN_DEP = {"size", "read", "written", "al-writes", "bm-writes", "upper-pending",
            "lower-pending", "received", "sent", "out-of-sync", "pending", "unacked",
            "ap-in-flight", "rs-in-flight", "backing_dev", "done", "eta", "dbdt1"}
@@ -43,15 +44,16 @@ def shape(text):
     return out
 
 
-def golden(node, moment):
-    with open(os.path.join(GOLDEN, node, moment, "status-verbose-statistics.out")) as f:
+def golden(scenario, node, moment):
+    with open(os.path.join(GOLDEN, scenario, node, moment,
+                           "status-verbose-statistics.out")) as f:
         return f.read()
 
 
-def check(d, node, moment, known=()):
+def check(d, node, moment, known=(), scenario=S01):
     """known: (golden word, our word) pairs of differences left to fix."""
     ours = shape(d.run("status", "--verbose", "--statistics").stdout)
-    want = shape(golden(node, moment))
+    want = shape(golden(scenario, node, moment))
     for g, o in known:
         want = [(i, [o if w == g else w for w in ws]) for i, ws in want]
     assert ours == want, f"{node}/{moment}"
@@ -112,3 +114,22 @@ def test_status_verbose_statistics_in_the_recorded_states(tmp_path):
     finally:
         for d in (a, b):
             d.stop()
+
+
+def test_status_after_a_split_brain(tmp_path):
+    """drbd9-cli/s07-split-brain: both Primary, diverged, connect: both
+    StandAlone (after-sb policies at their default: disconnect)."""
+    from test_udrbdd_split_brain import split
+    from test_udrbdd_verify import running_pair
+    with running_pair(tmp_path) as (a, b):
+        split(a, b, 64 << 10, 64 << 10)
+        wait_status(a, "r0 role:Primary\n  disk:UpToDate\n  b connection:Connecting\n\n")
+        a.run("disconnect", "r0", "1", check=True)
+        check(a, "a", "09-disconnected-both-primary-diverged", scenario=S07)
+        a.run("connect", "r0", "1", check=True)
+        b.run("connect", "r0", "0", check=True)
+        for d, peer in ((a, "b"), (b, "a")):
+            wait_status(d, f"r0 role:Primary\n  disk:UpToDate\n  {peer} "
+                           "connection:StandAlone\n\n", timeout=30)
+        check(a, "a", "11-split-brain-standalone", scenario=S07)
+        check(b, "b", "09-split-brain-standalone", scenario=S07)
