@@ -94,6 +94,30 @@ def test_suspended_write_fails_on_forced_demotion(udrbdd, tmp_path):
     udrbdd.run("down", "r0", check=True)
 
 
+def test_suspend_io_in_the_events2_stream(udrbdd, tmp_path):
+    import os
+    disk = make_backing(str(tmp_path / "disk.img"), 16 * MiB)
+    bring_up_primary(udrbdd, disk)
+    from conftest import BUILD
+    ev = subprocess.Popen([os.path.join(BUILD, "cmd", "drbdsetup"), "events2", "r0"],
+                          stdout=subprocess.PIPE, text=True,
+                          env=dict(os.environ, UDRBD_CONTROL=udrbdd.control))
+    try:
+        while ev.stdout.readline() != "exists -\n":
+            pass
+        udrbdd.run("suspend-io", "0", check=True)
+        line = ev.stdout.readline()
+        assert line.startswith("change resource name:r0 ") and " suspended:user" in line, line
+        udrbdd.run("resume-io", "0", check=True)
+        line = ev.stdout.readline()
+        while not line.startswith("change resource"):
+            line = ev.stdout.readline()
+        assert " suspended:no" in line, line
+    finally:
+        ev.kill()
+        ev.wait()
+
+
 def test_suspend_io_refusals(udrbdd):
     r = udrbdd.run("suspend-io", "7")
     assert r.returncode == 10 and "(127)" in r.stderr
