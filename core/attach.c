@@ -199,6 +199,7 @@ int device_attach(struct device *dev, const struct attach_args *a,
 	dev->meta_path = strdup(a->meta);
 	dev->disk = disk_state_from_md(sb);
 	device_assign_slots(dev);
+	device_try_suspend_al(dev);
 	plat_mutex_lock(&dev->io_lock);
 	dev->io_blocked = false;
 	memset(&dev->stats, 0, sizeof(dev->stats));

@@ -119,6 +119,29 @@ void device_assign_slots(struct device *dev)
 		plat_err("%s/%u: writing the super block failed", dev->res->name, dev->volume);
 }
 
+void device_try_suspend_al(struct device *dev)
+{
+	uint64_t bits;
+	int slots = 0;
+
+	if (!dev->md)
+		return;
+	bits = md_bm_bits(dev->md);
+	for (struct connection *c = dev->res->connections; c; c = c->next) {
+		int slot = md_bm_slot_of_node(dev->md, c->peer_node_id);
+		if (slot < 0 || md_bm_count(dev->md, slot) != bits || c->cstate == C_CONNECTED)
+			return;
+		slots++;
+	}
+	__atomic_store_n(&dev->al_suspended, slots > 0, __ATOMIC_RELAXED);
+}
+
+void resource_resume_al(struct resource *res)
+{
+	for (struct device *d = res->devices; d; d = d->next)
+		__atomic_store_n(&d->al_suspended, false, __ATOMIC_RELAXED);
+}
+
 int conn_new(struct resource *res, int peer_node_id, const struct net_conf *nc,
 	     struct cmd_reply *r)
 {

@@ -196,6 +196,10 @@ struct connection *resource_find_connection(struct resource *res, int peer_node_
 /* Gives every configured peer a bitmap slot on the device (attach,
  * new-peer). */
 void device_assign_slots(struct device *dev);
+/* Activity-log suspension (engine.h al_suspended): tried at attach,
+ * ended when a peer first connects; eng->lock held. */
+void device_try_suspend_al(struct device *dev);
+void resource_resume_al(struct resource *res);
 /* Peer devices appear with a connection or a volume, whichever comes last. */
 int peer_devices_sync(struct resource *res);
 struct peer_device *conn_find_peer_device(struct connection *c, unsigned volume);

@@ -180,6 +180,7 @@ static void set_repl(struct connection *c, struct peer_device *pd, enum drbd_rep
 	c->peer_role = pd->peer.role;
 	if (c->cstate != C_CONNECTED && !c->stop) {
 		c->cstate = C_CONNECTED;
+		resource_resume_al(c->res);
 		if (c->paths)
 			c->paths->established = true;
 	}
@@ -268,6 +269,7 @@ static int decide(struct connection *c, struct peer_device *pd)
 		plat_mutex_lock(&c->res->eng->lock);
 		c->peer_role = pd->peer.role;
 		c->cstate = C_CONNECTED;
+		resource_resume_al(c->res);
 		c->handshaking = false;
 		if (c->paths)
 			c->paths->established = true;

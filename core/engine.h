@@ -87,6 +87,11 @@ struct device {
 	bool failed_pending;		/* I/O error seen; worker detaches */
 	bool local_io_error_due;	/* on-io-error call-local-io-error: the
 					 * worker calls the handler first */
+	/* Activity-log updates suspended (DRBD's drbd_try_suspend_al): every
+	 * peer's bitmap slot is all out of sync, as after create-md, so a
+	 * crash cannot lose track of anything; until a peer is first
+	 * connected. Set under eng->lock, read by the I/O path. */
+	bool al_suspended;
 	/* A file system hidden on the backing device (core/io.c shows it to
 	 * readers and hides what is written); under io_lock. */
 	struct fshide_state fshide;

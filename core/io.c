@@ -159,7 +159,8 @@ int dev_io_read(void *ctx, void *buf, uint32_t len, uint64_t off)
 static int write_disk(struct device *dev, const void *buf, uint32_t len,
 		      uint64_t off, bool fua)
 {
-	int err = md_al_begin_write(dev->md, off >> 9, len);
+	bool al = !__atomic_load_n(&dev->al_suspended, __ATOMIC_RELAXED);
+	int err = al ? md_al_begin_write(dev->md, off >> 9, len) : 0;
 
 	if (err)
 		return io_error(dev, err, "activity log write", off, len);
@@ -169,7 +170,8 @@ static int write_disk(struct device *dev, const void *buf, uint32_t len,
 		err = plat_bdev_pwrite(dev->data, buf, len, off);
 	if (!err && fua && dev->conf.disk_flushes)
 		err = plat_bdev_flush(dev->data);
-	md_al_complete_write(dev->md, off >> 9, len);
+	if (al)
+		md_al_complete_write(dev->md, off >> 9, len);
 	if (err)
 		return io_error(dev, err, "write", off, len);
 	count(dev, &dev->stats.written_sect, len);
@@ -333,14 +335,16 @@ static int write_zeroes(struct device *dev, uint64_t off, uint32_t len)
  * zeros (a punched hole in a file reads as zeros). */
 static int zero_range(struct device *dev, uint64_t off, uint32_t len, bool discard)
 {
-	int err = md_al_begin_write(dev->md, off >> 9, len);
+	bool al = !__atomic_load_n(&dev->al_suspended, __ATOMIC_RELAXED);
+	int err = al ? md_al_begin_write(dev->md, off >> 9, len) : 0;
 
 	if (err)
 		return io_error(dev, err, "activity log write", off, len);
 	err = discard ? plat_bdev_discard(dev->data, off, len) : -EOPNOTSUPP;
 	if (err == -EOPNOTSUPP)
 		err = write_zeroes(dev, off, len);
-	md_al_complete_write(dev->md, off >> 9, len);
+	if (al)
+		md_al_complete_write(dev->md, off >> 9, len);
 	if (err)
 		return io_error(dev, err, discard ? "discard" : "write-zeroes", off, len);
 	if (off < FSHIDE_SECTOR) {

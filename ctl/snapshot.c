@@ -40,6 +40,7 @@ static void snap_device(struct device *d, struct ctl_device *v)
 	v->meta_dev_idx = d->meta_index;
 	/* DRBD: blocked:upper while new I/O may not enter (drbd_suspended) */
 	v->stats.upper_blocked = d->res->susp_user;
+	v->stats.al_suspended = __atomic_load_n(&d->al_suspended, __ATOMIC_RELAXED);
 	plat_mutex_lock(&d->io_lock);
 	v->stats.read = d->stats.read_sect;
 	v->stats.written = d->stats.written_sect;
