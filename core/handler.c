@@ -3,7 +3,6 @@
  * without it, on its own thread unless the caller waits. */
 #include "core/handler.h"
 #include "core/uuid84.h"
-#include "plat/spawn_env.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -193,6 +193,15 @@ int plat_spawn_wait(char *const argv[], bool quiet, int *exit_code);
 /* The same with the child's stdout collected into a malloc'ed,
  * NUL-terminated *out (stderr goes nowhere). */
 int plat_spawn_capture(char *const argv[], char **out, size_t *len, int *exit_code);
+/* Runs argv[0] (searched in PATH when it has no directory) with argv and
+ * the variables envp ("NAME=value", NULL-terminated) and waits: 0 and
+ * *exit_code, or a negative code if it could not start. What envp is
+ * added to is the OS's environment of a helper: on POSIX the one Linux
+ * gives its usermode helpers (HOME=/, TERM=linux,
+ * PATH=/sbin:/usr/sbin:/bin:/usr/bin) and nothing of udrbdd's; on
+ * Windows udrbdd's own (plat/<os>/spawn_env.c; DRBD's usermode helper,
+ * core/handler.c). */
+int plat_spawn_env(char *const argv[], char *const envp[], int *exit_code);
 
 /* ---- time and randomness (plat/<os>/clock.c) ---------------------------- */
 

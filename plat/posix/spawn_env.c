@@ -1,7 +1,6 @@
 /* plat_spawn_env on POSIX: posix_spawnp with a usermode helper's
  * environment. */
 #include "plat/plat.h"
-#include "plat/spawn_env.h"
 
 #include <spawn.h>
 #include <stdlib.h>

@@ -2,7 +2,6 @@
  * environment, which CreateProcess hands down, for the time of the call;
  * one call at a time so concurrent helpers never see each other's. */
 #include "plat/plat.h"
-#include "plat/spawn_env.h"
 
 #include <stdlib.h>
 #include <string.h>
