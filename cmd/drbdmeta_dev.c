@@ -191,6 +191,13 @@ static void dm_zero_bitmap(struct dm *d, const struct md_layout *lo)
 		fprintf(stderr, "ioctl(%s, BLKZEROOUT, [%" PRIu64 ", %" PRIu64 "]) failed: "
 			"Inappropriate ioctl for device\ninitializing bitmap (%s) to all "
 			"zero using pwrite\n", d->path, off, lo->bm_bytes, pp);
+	/* A file gets a hole, which reads as zeros: an external meta data
+	 * file's bitmap can be most of a large file, which written as zeros
+	 * would all be allocated (drbd-utils' output above stays the same). */
+	if (!plat_bdev_is_blockdev(d->b) && !plat_bdev_discard(d->b, off, lo->bm_bytes)) {
+		plat_free_aligned(z);
+		return;
+	}
 	for (uint64_t done = 0; done < lo->bm_bytes;) {
 		size_t n = lo->bm_bytes - done > ZERO_CHUNK ? ZERO_CHUNK
 			   : (size_t)(lo->bm_bytes - done);

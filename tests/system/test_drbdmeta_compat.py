@@ -16,6 +16,8 @@ import subprocess
 
 import pytest
 
+from conftest import sparse_copy
+
 BUILD = os.environ.get("UDRBD_BUILD", "/work/main/build")
 OURS = os.path.join(BUILD, "md", "drbdmeta")
 WRITER = os.path.join(BUILD, "md", "md_al_writer")
@@ -139,7 +141,7 @@ def test_apply_al_on_engine_al(tmp_path, peers, al_extents, extents):
     assert "unclean" in unclean.stderr or "not a block device" in unclean.stderr
     assert "unclean" in md(REAL, a, "internal", "dump-md").stderr
     b = str(tmp_path / "b")
-    shutil.copyfile(a, b)
+    sparse_copy(a, b)
     r1 = md(REAL, a, "internal", "apply-al")
     r2 = md(OURS, b, "internal", "apply-al")
     assert r1.returncode == r2.returncode == 0, (r1.stderr, r2.stderr)
@@ -171,7 +173,7 @@ def apply_both(tmp_path, a, ver="v09"):
     """drbd-utils' apply-al on a, ours on a copy: same exit code, same
     messages, same bytes."""
     b = str(tmp_path / "copy")
-    shutil.copyfile(a, b)
+    sparse_copy(a, b)
     r1 = md(REAL, a, "internal", "apply-al", ver=ver)
     r2 = md(OURS, b, "internal", "apply-al", ver=ver)
     assert (r2.returncode, r2.stdout, r2.stderr) == (r1.returncode, r1.stdout, r1.stderr)
@@ -351,7 +353,7 @@ def sb_compare(tmp_path, state, args, force_last=False):
     a, b = str(tmp_path / "real"), str(tmp_path / "ours")
     mkfile(a, 64 << 20)
     make(a)
-    shutil.copyfile(a, b)
+    sparse_copy(a, b)
     res = []
     for tool, path in ((REAL, a), (OURS, b)):
         argv = ["0", ver, path, "internal"] + args

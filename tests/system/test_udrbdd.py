@@ -4,10 +4,9 @@ Primary, crash recovery through the activity log, and disk failures."""
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 
-from conftest import BUILD, Udrbdd, drbdmeta, make_backing, need_tool
+from conftest import BUILD, Udrbdd, drbdmeta, make_backing, need_tool, sparse_copy
 
 MiB = 1 << 20
 
@@ -133,7 +132,7 @@ def test_kill9_then_al_replay_marks_hot_extents(udrbdd, tmp_path):
     assert 'meta data is "unclean"' in r.stderr, r.stderr
     # What Debian's apply-al makes of the crashed meta data.
     copy = str(tmp_path / "copy.img")
-    shutil.copyfile(disk, copy)
+    sparse_copy(disk, copy)
     r = drbdmeta("--force", "0", "v09", copy, "internal", "apply-al", real=True)
     assert r.returncode == 0 and "Marked additional" in r.stderr, r.stderr
     want = drbdmeta("--force", "0", "v09", copy, "internal", "dump-md", real=True)

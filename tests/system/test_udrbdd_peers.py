@@ -3,7 +3,7 @@ the status, events2 and show texts real DRBD 9 printed in the same states
 (../shared/testdata/drbd9-cli/s01-two-node-sync/a/05 and 07)."""
 import os
 
-from conftest import free_port, make_backing
+from conftest import free_port, make_backing, sparse_copy
 
 MiB = 1 << 20
 
@@ -104,14 +104,13 @@ def start_pair(tmp_path, copy_disk=False):
 
 def _bring_up_pair(tmp_path, copy_disk, nodes, pa, pb):
     from conftest import Udrbdd
-    import shutil
     for name, me, peer, other in (("a", pa, pb, "b"), ("b", pb, pa, "a")):
         os.makedirs(tmp_path / name)
         d = Udrbdd(str(tmp_path / name)).start()
         nodes.append(d)
         disk = str(tmp_path / name / "disk.img")
         if name == "b" and copy_disk:
-            shutil.copyfile(str(tmp_path / "a" / "disk.img"), disk)
+            sparse_copy(str(tmp_path / "a" / "disk.img"), disk)
             retarget_clone(disk, 1)
         elif name == "a" or not copy_disk:
             make_backing(disk, 16 * MiB)
