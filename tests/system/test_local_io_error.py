@@ -6,7 +6,7 @@ import os
 import subprocess
 import time
 
-from conftest import Udrbdd, make_backing, need
+from conftest import Udrbdd, make_backing, need_tool
 
 MiB = 1 << 20
 
@@ -35,8 +35,7 @@ def failing_write(d):
 
 
 def test_call_local_io_error_calls_the_handler_then_detaches(tmp_path):
-    need(subprocess.run(["which", "qemu-io"], capture_output=True).returncode == 0,
-         "qemu-io missing")
+    need_tool("qemu-io")
     d, disk = start(tmp_path, "call-local-io-error")
     try:
         failing_write(d)
@@ -53,8 +52,7 @@ def test_call_local_io_error_calls_the_handler_then_detaches(tmp_path):
 
 
 def test_pass_on_only_reports(tmp_path):
-    need(subprocess.run(["which", "qemu-io"], capture_output=True).returncode == 0,
-         "qemu-io missing")
+    need_tool("qemu-io")
     d, _ = start(tmp_path, "pass_on")
     try:
         failing_write(d)

@@ -312,6 +312,14 @@ def data_hash(d, nbytes):
         return hashlib.sha256(f.read(nbytes)).hexdigest()
 
 
+def assert_same_data(a, b):
+    """The data areas of both nodes hash alike (the size a's export shows)."""
+    import subprocess
+    size = int(subprocess.run(["nbdinfo", "--size", a.uri()], capture_output=True,
+                              text=True).stdout)
+    assert data_hash(a, size) == data_hash(b, size)
+
+
 def test_initial_full_sync_after_forced_primary(tmp_path):
     """Fresh pair, Connected and Inconsistent; primary --force on a: a
     full sync a -> b; both UpToDate, data areas equal (§10.1)."""
@@ -335,9 +343,7 @@ def test_initial_full_sync_after_forced_primary(tmp_path):
                        "    peer-disk:UpToDate\n\n", timeout=60)
         wait_status(b, "r0 role:Secondary\n  disk:UpToDate\n  a role:Primary\n"
                        "    peer-disk:UpToDate\n\n", timeout=60)
-        size = int(subprocess.run(["nbdinfo", "--size", a.uri()], capture_output=True,
-                                  text=True).stdout)
-        assert data_hash(a, size) == data_hash(b, size)
+        assert_same_data(a, b)
     finally:
         for d in nodes:
             d.stop()
@@ -373,9 +379,7 @@ def test_reconnect_resyncs_only_what_changed(tmp_path):
         log = open(b.log).read()
         assert "resync started: 192 KiB to fetch" in log, log
         assert "becoming SyncTarget (bitmap-based" in log
-        size = int(subprocess.run(["nbdinfo", "--size", a.uri()], capture_output=True,
-                                  text=True).stdout)
-        assert data_hash(a, size) == data_hash(b, size)
+        assert_same_data(a, b)
     finally:
         for d in nodes:
             d.stop()
